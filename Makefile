@@ -1,0 +1,98 @@
+# sspishim: a secur32.dll for Windows programs under Wine.
+#   make                 both DLLs (x86_64, i686), the native core and the tests' programs
+#   make check           native Check suites (plain and ASan/UBSan), then the Wine suite
+#   make install WINEPREFIX=...   / make uninstall WINEPREFIX=...
+#   make clean
+
+CROSS_x86_64 := x86_64-w64-mingw32-
+CROSS_i686   := i686-w64-mingw32-
+ARCHES       := x86_64 i686
+CC_NATIVE    ?= cc
+B            := build
+
+WARN    := -Wall -Wextra -Werror
+CSTD    := -std=c11
+INC     := -Iinclude
+CFLAGS_NATIVE := $(CSTD) $(WARN) -O2 -g -D_DEFAULT_SOURCE $(INC)
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck) -lcrypto -lpthread
+
+CFLAGS_WIN := $(CSTD) $(WARN) -O2 -gdwarf-4 $(INC) -D_WIN32_WINNT=0x0601 -DWINVER=0x0601 -municode
+LDFLAGS_DLL := -shared -static-libgcc -Wl,--file-alignment=4096 -Wl,--no-insert-timestamp
+LDFLAGS_DLL_i686 := -Wl,--enable-stdcall-fixup,--kill-at
+DLL_LIBS := -lbcrypt -ladvapi32 -lkernel32
+
+CORE_SRCS     := $(sort $(shell find core -name '*.c' ! -path 'core/platform/*'))
+NATIVE_SRCS   := $(CORE_SRCS) core/platform/posix.c
+DLL_SRCS      := $(sort $(wildcard dlls/secur32/*.c))
+UNIT_SRCS     := $(sort $(wildcard tests/unit/check_*.c))
+UNIT_NAMES    := $(basename $(notdir $(UNIT_SRCS)))
+WINE_SRCS     := $(sort $(wildcard tests/wine/*.c))
+WINE_NAMES    := $(basename $(notdir $(WINE_SRCS)))
+HEADERS       := $(wildcard include/sspishim/*.h) $(wildcard core/*.h core/*/*.h dlls/secur32/*.h tests/wine/*.h tests/unit/*.h)
+
+DLLS       := $(foreach a,$(ARCHES),$(B)/$(a)/secur32.dll)
+WINE_TESTS := $(foreach a,$(ARCHES),$(foreach t,$(WINE_NAMES),$(B)/$(a)/tests/$(t).exe))
+UNIT_BINS  := $(foreach t,$(UNIT_NAMES),$(B)/native/tests/$(t) $(B)/asan/tests/$(t))
+
+.PHONY: all dlls unit wine-tests check check-unit check-wine install uninstall clean demo bench
+all: dlls unit wine-tests
+dlls: $(DLLS)
+unit: $(UNIT_BINS)
+wine-tests: $(WINE_TESTS)
+
+# ---- native core (plain and sanitized) -------------------------------------
+$(B)/native/obj/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC_NATIVE) $(CFLAGS_NATIVE) -c $< -o $@
+$(B)/asan/obj/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC_NATIVE) $(CFLAGS_NATIVE) $(SAN) -c $< -o $@
+
+$(B)/native/libcore.a: $(NATIVE_SRCS:%.c=$(B)/native/obj/%.o)
+	rm -f $@; ar rcs $@ $^
+$(B)/asan/libcore.a: $(NATIVE_SRCS:%.c=$(B)/asan/obj/%.o)
+	rm -f $@; ar rcs $@ $^
+
+$(B)/native/tests/%: $(B)/native/obj/tests/unit/%.o $(B)/native/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC_NATIVE) -o $@ $^ $(CHECK_LIBS)
+$(B)/asan/tests/%: $(B)/asan/obj/tests/unit/%.o $(B)/asan/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC_NATIVE) $(SAN) -o $@ $^ $(CHECK_LIBS)
+
+# ---- Windows DLLs and test programs, one object folder per architecture ---
+define WIN_ARCH
+$(B)/$(1)/obj/%.o: %.c $(HEADERS)
+	@mkdir -p $$(dir $$@)
+	$(CROSS_$(1))gcc $(CFLAGS_WIN) -c $$< -o $$@
+
+$(B)/$(1)/secur32.dll: $(patsubst %.c,$(B)/$(1)/obj/%.o,$(CORE_SRCS) $(DLL_SRCS)) dlls/secur32/secur32.def
+	$(CROSS_$(1))gcc $(LDFLAGS_DLL) $(LDFLAGS_DLL_$(1)) -o $$@ $$(filter %.o,$$^) dlls/secur32/secur32.def $(DLL_LIBS)
+
+$(B)/$(1)/tests/%.exe: $(B)/$(1)/obj/tests/wine/%.o
+	@mkdir -p $$(dir $$@)
+	$(CROSS_$(1))gcc -static-libgcc -o $$@ $$^ $$(WINE_LIBS_$$*) -lsecur32 -ladvapi32
+endef
+$(foreach a,$(ARCHES),$(eval $(call WIN_ARCH,$(a))))
+
+# Per-test link needs: a test that must reach this DLL through another one.
+WINE_LIBS_sspicli := -lsspicli
+
+# ---- running -------------------------------------------------------------
+check: check-unit check-wine
+check-unit: unit
+	@tests/unit/run.sh $(B) $(UNIT_NAMES)
+check-wine: dlls wine-tests
+	@tests/wine/run.sh $(B) $(WINE_NAMES)
+
+demo: dlls
+	@tools/demo.sh $(B)
+
+install: dlls
+	@tools/sspishim-setup install --build $(B)
+uninstall:
+	@tools/sspishim-setup uninstall
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,149 @@
+/* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sspishim/handles.h"
+#include "sspishim/sys.h"
+
+/* lower = kind << 28 | (index + 1); upper = generation ^ cookie.  The cookie
+ * is random per process, so a handle value copied from another process or
+ * made up ({1,2}) does not name a live slot. */
+#define KIND_SHIFT 28
+#define INDEX_MASK 0x0fffffffu
+#define MAX_SLOTS  (1u << 24)
+
+struct slot {
+    struct shim_object *obj;   /* NULL when free */
+    uint32_t generation;
+    uint32_t next_free;        /* index + 1 of the next free slot, 0 ends */
+};
+
+static sys_mutex table_lock;
+static struct slot *slots;
+static uint32_t capacity, used_slots, first_free;
+static uint32_t cookie;
+static size_t live_kind[3];
+static atomic_size_t live_objects;
+
+void shim_object_init(struct shim_object *obj, enum shim_kind kind,
+                      const struct shim_package *pkg, void (*destroy)(struct shim_object *))
+{
+    atomic_init(&obj->refs, 1);
+    obj->kind = kind;
+    obj->pkg = pkg;
+    obj->destroy = destroy;
+    atomic_fetch_add(&live_objects, 1);
+}
+
+void shim_object_ref(struct shim_object *obj)
+{
+    atomic_fetch_add(&obj->refs, 1);
+}
+
+void shim_object_put(struct shim_object *obj)
+{
+    if (!obj) return;
+    if (atomic_fetch_sub(&obj->refs, 1) == 1) {
+        atomic_fetch_sub(&live_objects, 1);
+        obj->destroy(obj);
+    }
+}
+
+static int grow(void)
+{
+    uint32_t ncap = capacity ? capacity * 2 : 64;
+    if (ncap > MAX_SLOTS) ncap = MAX_SLOTS;
+    if (ncap <= capacity) return -1;
+    struct slot *n = realloc(slots, ncap * sizeof(*n));
+    if (!n) return -1;
+    memset(n + capacity, 0, (ncap - capacity) * sizeof(*n));
+    slots = n;
+    capacity = ncap;
+    return 0;
+}
+
+shim_status handles_insert(struct shim_object *obj, struct shim_handle *out)
+{
+    uint32_t index;
+    sys_mutex_lock(&table_lock);
+    while (!cookie) {
+        if (sys_random(&cookie, sizeof(cookie))) cookie = 0x5a17c0deu;
+    }
+    if (first_free) {
+        index = first_free - 1;
+        first_free = slots[index].next_free;
+    } else {
+        if (used_slots == capacity && grow()) {
+            sys_mutex_unlock(&table_lock);
+            return SHIM_E_INSUFFICIENT_MEMORY;
+        }
+        index = used_slots++;
+    }
+    slots[index].obj = obj;
+    slots[index].next_free = 0;
+    live_kind[obj->kind]++;
+    out->lower = ((uintptr_t)obj->kind << KIND_SHIFT) | (index + 1);
+    out->upper = (uintptr_t)(slots[index].generation ^ cookie);
+    sys_mutex_unlock(&table_lock);
+    return SHIM_OK;
+}
+
+/* Called with the lock held; returns the slot index or -1. */
+static long find(const struct shim_handle *h, enum shim_kind kind)
+{
+    if (!h) return -1;
+    uintptr_t lower = h->lower;
+    if ((lower >> KIND_SHIFT) != (uintptr_t)kind) return -1;
+    uint32_t index = (uint32_t)(lower & INDEX_MASK);
+    if (!index || index > used_slots) return -1;
+    index--;
+    struct slot *s = &slots[index];
+    if (!s->obj || s->obj->kind != kind) return -1;
+    if (h->upper != (uintptr_t)(s->generation ^ cookie)) return -1;
+    return (long)index;
+}
+
+struct shim_object *handles_get(const struct shim_handle *h, enum shim_kind kind)
+{
+    struct shim_object *obj = NULL;
+    sys_mutex_lock(&table_lock);
+    long i = find(h, kind);
+    if (i >= 0) {
+        obj = slots[i].obj;
+        shim_object_ref(obj);
+    }
+    sys_mutex_unlock(&table_lock);
+    return obj;
+}
+
+shim_status handles_remove(const struct shim_handle *h, enum shim_kind kind,
+                           struct shim_object **ret)
+{
+    sys_mutex_lock(&table_lock);
+    long i = find(h, kind);
+    if (i < 0) {
+        sys_mutex_unlock(&table_lock);
+        return SHIM_E_INVALID_HANDLE;
+    }
+    struct slot *s = &slots[i];
+    struct shim_object *obj = s->obj;
+    s->obj = NULL;
+    s->generation++;
+    s->next_free = first_free;
+    first_free = (uint32_t)i + 1;
+    live_kind[kind]--;
+    sys_mutex_unlock(&table_lock);
+    if (ret) *ret = obj;          /* the table's reference moves to the caller */
+    else shim_object_put(obj);
+    return SHIM_OK;
+}
+
+void handles_stats(struct handles_stats *st)
+{
+    sys_mutex_lock(&table_lock);
+    st->live_creds = live_kind[SHIM_KIND_CRED];
+    st->live_contexts = live_kind[SHIM_KIND_CTXT];
+    st->capacity = capacity;
+    sys_mutex_unlock(&table_lock);
+    st->live_objects = atomic_load(&live_objects);
+}

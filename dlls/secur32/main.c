@@ -1,0 +1,57 @@
+/* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
+/* DllMain, the package registry's boot, and this DLL's own exports. */
+#include "secur32_private.h"
+#include "sspishim/sspishim.h"
+
+#ifndef SSPISHIM_VERSION
+#define SSPISHIM_VERSION "0.1.0"
+#endif
+
+HMODULE secur32_module;
+LONG secur32_live_tokens;
+
+BOOL WINAPI DllMain(HINSTANCE inst, DWORD reason, void *reserved)
+{
+    switch (reason) {
+    case DLL_PROCESS_ATTACH:
+        secur32_module = inst;
+        DisableThreadLibraryCalls(inst);
+        dbg_init();
+        TRACE("sspishim %s loaded at %p\n", SSPISHIM_VERSION, (void *)inst);
+        secur32_register_own_packages();
+        /* Host packages are registered the first time somebody asks for a
+         * package we do not have: loading the host makes GetModuleHandle
+         * ("secur32") name it instead of us, so it waits until needed. */
+        registry_set_loader(host_register_packages);
+        break;
+    case DLL_PROCESS_DETACH:
+        TRACE("unloading (process exit: %d)\n", reserved != NULL);
+        break;
+    }
+    return TRUE;
+}
+
+/* No package of our own yet: the registry holds what the host offers. */
+void secur32_register_own_packages(void)
+{
+}
+
+int32_t SSPISHIM_API SspiShimGetStatistics(struct sspishim_stats *stats)
+{
+    TRACE("(%p)\n", (void *)stats);
+    if (!stats || stats->size < sizeof(*stats)) return SEC_E_INVALID_PARAMETER;
+    struct handles_stats hs;
+    handles_stats(&hs);
+    stats->live_credentials = (uint32_t)hs.live_creds;
+    stats->live_contexts = (uint32_t)hs.live_contexts;
+    stats->live_objects = (uint32_t)hs.live_objects;
+    stats->host_loaded = host_loaded();
+    stats->packages = (uint32_t)registry_count();
+    stats->live_tokens = (uint32_t)secur32_live_tokens;
+    return SEC_E_OK;
+}
+
+const char *SSPISHIM_API SspiShimVersion(void)
+{
+    return SSPISHIM_VERSION;
+}

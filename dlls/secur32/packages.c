@@ -1,0 +1,142 @@
+/* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Package information and the function tables: EnumerateSecurityPackagesW,
+ * QuerySecurityPackageInfoW, InitSecurityInterfaceW/A, FreeContextBuffer. */
+#include <string.h>
+
+#include "secur32_private.h"
+#include "sspishim/sys.h"
+
+/* One block, as Windows returns it: the SecPkgInfoW array, then the strings. */
+SECURITY_STATUS pkginfo_make_w(const struct shim_package *const *pkgs, ULONG count, SecPkgInfoW **out)
+{
+    size_t size = count * sizeof(SecPkgInfoW);
+    for (ULONG i = 0; i < count; i++)
+        size += (wstr_len(pkgs[i]->info.name) + wstr_len(pkgs[i]->info.comment) + 2) * sizeof(WCHAR);
+    SecPkgInfoW *info = sys_caller_alloc(size);
+    if (!info) return SEC_E_INSUFFICIENT_MEMORY;
+    WCHAR *str = (WCHAR *)(info + count);
+    for (ULONG i = 0; i < count; i++) {
+        const struct shim_package_info *pi = &pkgs[i]->info;
+        info[i].fCapabilities = pi->capabilities;
+        info[i].wVersion = pi->version;
+        info[i].wRPCID = pi->rpcid;
+        info[i].cbMaxToken = pi->max_token;
+        size_t n = wstr_len(pi->name) + 1;
+        memcpy(str, pi->name, n * sizeof(WCHAR));
+        info[i].Name = str;
+        str += n;
+        n = wstr_len(pi->comment) + 1;
+        memcpy(str, pi->comment ? pi->comment : (const shim_wchar *)L"", n * sizeof(WCHAR));
+        info[i].Comment = str;
+        str += n;
+    }
+    *out = info;
+    return SEC_E_OK;
+}
+
+SECURITY_STATUS WINAPI EnumerateSecurityPackagesW(ULONG *count, PSecPkgInfoW *info)
+{
+    TRACE("(%p, %p)\n", (void *)count, (void *)info);
+    if (!count || !info) return SEC_E_INVALID_PARAMETER;
+    const struct shim_package *pkgs[64];
+    size_t n = registry_list(pkgs, 64);
+    if (n > 64) n = 64;
+    SECURITY_STATUS st = pkginfo_make_w(pkgs, (ULONG)n, info);
+    *count = st == SEC_E_OK ? (ULONG)n : 0;
+    TRACE("-> %08lx, %lu packages\n", (unsigned long)st, (unsigned long)*count);
+    return st;
+}
+
+SECURITY_STATUS WINAPI QuerySecurityPackageInfoW(SEC_WCHAR *name, PSecPkgInfoW *info)
+{
+    TRACE("(%s, %p)\n", dbg_wstr(WSTR(name)), (void *)info);
+    if (!info) return SEC_E_INVALID_PARAMETER;
+    const struct shim_package *pkg = registry_find(WSTR(name));
+    SECURITY_STATUS st = pkg ? pkginfo_make_w(&pkg, 1, info) : SEC_E_SECPKG_NOT_FOUND;
+    TRACE("-> %08lx\n", (unsigned long)st);
+    return st;
+}
+
+SECURITY_STATUS WINAPI FreeContextBuffer(void *p)
+{
+    TRACE("(%p)\n", p);
+    sys_caller_free(p);
+    return SEC_E_OK;
+}
+
+/* Table slots Windows documents as reserved stay NULL. */
+static SecurityFunctionTableW table_w = {
+    .dwVersion = SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION_4,
+    .EnumerateSecurityPackagesW = EnumerateSecurityPackagesW,
+    .QueryCredentialsAttributesW = QueryCredentialsAttributesW,
+    .AcquireCredentialsHandleW = AcquireCredentialsHandleW,
+    .FreeCredentialsHandle = FreeCredentialsHandle,
+    .Reserved2 = NULL,
+    .InitializeSecurityContextW = InitializeSecurityContextW,
+    .AcceptSecurityContext = AcceptSecurityContext,
+    .CompleteAuthToken = CompleteAuthToken,
+    .DeleteSecurityContext = DeleteSecurityContext,
+    .ApplyControlToken = ApplyControlToken,
+    .QueryContextAttributesW = QueryContextAttributesW,
+    .ImpersonateSecurityContext = ImpersonateSecurityContext,
+    .RevertSecurityContext = RevertSecurityContext,
+    .MakeSignature = MakeSignature,
+    .VerifySignature = VerifySignature,
+    .FreeContextBuffer = FreeContextBuffer,
+    .QuerySecurityPackageInfoW = QuerySecurityPackageInfoW,
+    .Reserved3 = NULL,   /* old SealMessage slot: EncryptMessage below */
+    .Reserved4 = NULL,   /* old UnsealMessage slot: DecryptMessage below */
+    .ExportSecurityContext = ExportSecurityContext,
+    .ImportSecurityContextW = ImportSecurityContextW,
+    .AddCredentialsW = AddCredentialsW,
+    .Reserved8 = NULL,
+    .QuerySecurityContextToken = QuerySecurityContextToken,
+    .EncryptMessage = EncryptMessage,
+    .DecryptMessage = DecryptMessage,
+    .SetContextAttributesW = SetContextAttributesW,
+    .SetCredentialsAttributesW = secur32_SetCredentialsAttributesW,
+};
+
+static SecurityFunctionTableA table_a = {
+    .dwVersion = SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION_4,
+    .EnumerateSecurityPackagesA = EnumerateSecurityPackagesA,
+    .QueryCredentialsAttributesA = QueryCredentialsAttributesA,
+    .AcquireCredentialsHandleA = AcquireCredentialsHandleA,
+    .FreeCredentialsHandle = FreeCredentialsHandle,
+    .Reserved2 = NULL,
+    .InitializeSecurityContextA = InitializeSecurityContextA,
+    .AcceptSecurityContext = AcceptSecurityContext,
+    .CompleteAuthToken = CompleteAuthToken,
+    .DeleteSecurityContext = DeleteSecurityContext,
+    .ApplyControlToken = ApplyControlToken,
+    .QueryContextAttributesA = QueryContextAttributesA,
+    .ImpersonateSecurityContext = ImpersonateSecurityContext,
+    .RevertSecurityContext = RevertSecurityContext,
+    .MakeSignature = MakeSignature,
+    .VerifySignature = VerifySignature,
+    .FreeContextBuffer = FreeContextBuffer,
+    .QuerySecurityPackageInfoA = QuerySecurityPackageInfoA,
+    .Reserved3 = NULL,   /* old SealMessage slot: EncryptMessage below */
+    .Reserved4 = NULL,   /* old UnsealMessage slot: DecryptMessage below */
+    .ExportSecurityContext = ExportSecurityContext,
+    .ImportSecurityContextA = ImportSecurityContextA,
+    .AddCredentialsA = AddCredentialsA,
+    .Reserved8 = NULL,
+    .QuerySecurityContextToken = QuerySecurityContextToken,
+    .EncryptMessage = EncryptMessage,
+    .DecryptMessage = DecryptMessage,
+    .SetContextAttributesA = SetContextAttributesA,
+    .SetCredentialsAttributesA = secur32_SetCredentialsAttributesA,
+};
+
+PSecurityFunctionTableW WINAPI InitSecurityInterfaceW(void)
+{
+    TRACE("() -> %p\n", (void *)&table_w);
+    return &table_w;
+}
+
+PSecurityFunctionTableA WINAPI InitSecurityInterfaceA(void)
+{
+    TRACE("() -> %p\n", (void *)&table_a);
+    return &table_a;
+}

@@ -1,0 +1,46 @@
+/* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Credential and context handles: slots in one process-wide table, each with
+ * a generation counter, a kind and the owning package.  A handle is never a
+ * pointer, so made-up, freed, foreign and wrong-kind handles are detected
+ * instead of dereferenced. */
+#ifndef SSPISHIM_HANDLES_H
+#define SSPISHIM_HANDLES_H
+
+#include <stdatomic.h>
+#include "sspishim/types.h"
+
+struct shim_package;
+
+enum shim_kind { SHIM_KIND_CRED = 1, SHIM_KIND_CTXT = 2 };
+
+/* Header every credential and context object begins with.  Lookups take a
+ * reference, so an object deleted on one thread while another thread is
+ * using it lives until the last user lets go. */
+struct shim_object {
+    atomic_int refs;
+    enum shim_kind kind;
+    const struct shim_package *pkg;
+    void (*destroy)(struct shim_object *obj);   /* frees the whole object */
+};
+
+void shim_object_init(struct shim_object *obj, enum shim_kind kind,
+                      const struct shim_package *pkg, void (*destroy)(struct shim_object *));
+void shim_object_ref(struct shim_object *obj);
+void shim_object_put(struct shim_object *obj);
+
+/* The table takes over the caller's reference. */
+shim_status handles_insert(struct shim_object *obj, struct shim_handle *out);
+/* NULL for a bad handle; otherwise a new reference the caller must put. */
+struct shim_object *handles_get(const struct shim_handle *h, enum shim_kind kind);
+/* Removes the handle and drops the table's reference; SHIM_E_INVALID_HANDLE
+ * when it is not live.  On success *obj (if given) receives a reference. */
+shim_status handles_remove(const struct shim_handle *h, enum shim_kind kind,
+                           struct shim_object **obj);
+
+/* Live-object counters, for tests and statistics. */
+struct handles_stats {
+    size_t live_creds, live_contexts, live_objects, capacity;
+};
+void handles_stats(struct handles_stats *st);
+
+#endif
