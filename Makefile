@@ -20,6 +20,7 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck) -lcry
 CFLAGS_WIN := $(CSTD) $(WARN) -O2 -gdwarf-4 $(INC) -D_WIN32_WINNT=0x0601 -DWINVER=0x0601 -municode
 LDFLAGS_DLL := -shared -static-libgcc -Wl,--file-alignment=4096 -Wl,--no-insert-timestamp
 LDFLAGS_DLL_i686 := -Wl,--enable-stdcall-fixup,--kill-at
+DLLTOOL_FLAGS_i686 := -k
 DLL_LIBS := -lbcrypt -ladvapi32 -lkernel32
 
 CORE_SRCS     := $(sort $(shell find core -name '*.c' ! -path 'core/platform/*'))
@@ -70,9 +71,15 @@ $(B)/$(1)/obj/%.o: %.c $(HEADERS)
 $(B)/$(1)/secur32.dll: $(patsubst %.c,$(B)/$(1)/obj/%.o,$(CORE_SRCS) $(DLL_SRCS)) dlls/secur32/secur32.def
 	$(CROSS_$(1))gcc $(LDFLAGS_DLL) $(LDFLAGS_DLL_$(1)) -o $$@ $$(filter %.o,$$^) dlls/secur32/secur32.def $(DLL_LIBS)
 
-$(B)/$(1)/tests/%.exe: $(B)/$(1)/obj/tests/wine/%.o
+# The import library: names as callers link them (decorated on i686).
+$(B)/$(1)/libsecur32.a: $(B)/$(1)/secur32.dll
+	tools/build/decorate-def $(CROSS_$(1))nm dlls/secur32/secur32.def \
+		$(patsubst %.c,$(B)/$(1)/obj/%.o,$(CORE_SRCS) $(DLL_SRCS)) > $(B)/$(1)/secur32.implib.def
+	$(CROSS_$(1))dlltool $(DLLTOOL_FLAGS_$(1)) -d $(B)/$(1)/secur32.implib.def -D secur32.dll -l $$@
+
+$(B)/$(1)/tests/%.exe: $(B)/$(1)/obj/tests/wine/%.o $(B)/$(1)/libsecur32.a
 	@mkdir -p $$(dir $$@)
-	$(CROSS_$(1))gcc -static-libgcc -o $$@ $$^ $$(WINE_LIBS_$$*) -lsecur32 -ladvapi32
+	$(CROSS_$(1))gcc -static-libgcc -o $$@ $$< $$(WINE_LIBS_$$*) -L$(B)/$(1) -lsecur32 -ladvapi32
 endef
 $(foreach a,$(ARCHES),$(eval $(call WIN_ARCH,$(a))))
 

@@ -2,6 +2,7 @@
 /* Package information and the function tables: EnumerateSecurityPackagesW,
  * QuerySecurityPackageInfoW, InitSecurityInterfaceW/A, FreeContextBuffer. */
 #include <string.h>
+#include <wchar.h>
 
 #include "secur32_private.h"
 #include "sspishim/sys.h"
@@ -129,14 +130,50 @@ static SecurityFunctionTableA table_a = {
     .SetCredentialsAttributesA = secur32_SetCredentialsAttributesA,
 };
 
+/* Wine's builtin secur32 serves Schannel from its own code but, on first
+ * use, loads schannel.dll and asks it for a function table.  schannel.dll
+ * forwards InitSecurityInterface to "secur32", which the loader resolves to
+ * the first module of that name: us.  Handed our table, the host would call
+ * back into us for ever.  So a host secur32 asking gets its own table, which
+ * it recognises as built-in and keeps its internal Schannel. */
+static HMODULE host_caller(void *ret_addr)
+{
+    HMODULE m;
+    WCHAR path[MAX_PATH];
+    if (!GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                            ret_addr, &m) || m == secur32_module)
+        return NULL;
+    if (host_loaded() && m == host_module()) return m;
+    DWORD n = GetModuleFileNameW(m, path, MAX_PATH);
+    if (!n || n >= MAX_PATH) return NULL;
+    const WCHAR *base = wcsrchr(path, '\\');
+    return !lstrcmpiW(base ? base + 1 : path, L"secur32.dll") ? m : NULL;
+}
+
 PSecurityFunctionTableW WINAPI InitSecurityInterfaceW(void)
 {
+    HMODULE host = host_caller(__builtin_return_address(0));
+    if (host) {
+        INIT_SECURITY_INTERFACE_W own = (INIT_SECURITY_INTERFACE_W)(void *)GetProcAddress(host, "InitSecurityInterfaceW");
+        if (own && own != InitSecurityInterfaceW) {
+            TRACE("() from the host secur32: its own table\n");
+            return own();
+        }
+    }
     TRACE("() -> %p\n", (void *)&table_w);
     return &table_w;
 }
 
 PSecurityFunctionTableA WINAPI InitSecurityInterfaceA(void)
 {
+    HMODULE host = host_caller(__builtin_return_address(0));
+    if (host) {
+        INIT_SECURITY_INTERFACE_A own = (INIT_SECURITY_INTERFACE_A)(void *)GetProcAddress(host, "InitSecurityInterfaceA");
+        if (own && own != InitSecurityInterfaceA) {
+            TRACE("() from the host secur32: its own table\n");
+            return own();
+        }
+    }
     TRACE("() -> %p\n", (void *)&table_a);
     return &table_a;
 }

@@ -1,0 +1,683 @@
+/* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
+/* NTLMv2 key math against MS-NLMP 4.2.4 (the NTLMv2 example) and round trips
+ * between the two ends of a session. */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sspishim/ntlm_crypto.h"
+
+/* ---- The MS-NLMP 4.2 inputs ---------------------------------------------- */
+
+static const uint8_t server_challenge[8] = { 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef };
+static const uint8_t client_challenge[8] = { 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa };
+static const uint8_t random_session_key[16] = {
+    0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55
+};
+/* MsvAvNbDomainName "Domain", MsvAvNbComputerName "Server", MsvAvEOL */
+static const uint8_t target_info[] = {
+    0x02, 0x00, 0x0c, 0x00, 'D', 0, 'o', 0, 'm', 0, 'a', 0, 'i', 0, 'n', 0,
+    0x01, 0x00, 0x0c, 0x00, 'S', 0, 'e', 0, 'r', 0, 'v', 0, 'e', 0, 'r', 0,
+    0x00, 0x00, 0x00, 0x00,
+};
+
+static size_t unhex(const char *hex, uint8_t *out, size_t max)
+{
+    size_t n = 0;
+
+    while (*hex) {
+        unsigned v;
+        if (*hex == ' ') { hex++; continue; }
+        ck_assert_msg(n < max && sscanf(hex, "%2x", &v) == 1, "bad vector %s", hex);
+        out[n++] = (uint8_t)v;
+        hex += 2;
+    }
+    return n;
+}
+
+#define ck_assert_hex_eq(got, hex) do { \
+        uint8_t want_[256]; \
+        size_t wlen_ = unhex((hex), want_, sizeof(want_)); \
+        ck_assert_mem_eq((got), want_, wlen_); \
+    } while (0)
+
+/* ASCII to UTF-16 code units; returns the count. */
+static size_t u16(const char *s, uint16_t *out)
+{
+    size_t n = 0;
+    while (*s) out[n++] = (uint8_t)*s++;
+    return n;
+}
+
+/* "Plaintext" as the UTF-16LE bytes MS-NLMP 4.2.4.4 seals. */
+static size_t plaintext_bytes(uint8_t out[18])
+{
+    static const char text[] = "Plaintext";
+    for (size_t i = 0; i < 9; i++) { out[2 * i] = (uint8_t)text[i]; out[2 * i + 1] = 0; }
+    return 18;
+}
+
+static void response_key(uint8_t key[16])
+{
+    uint16_t pw[16], user[16], dom[16];
+    size_t np = u16("Password", pw), nu = u16("User", user), nd = u16("Domain", dom);
+
+    ntlm_ntowfv2(pw, np, user, nu, dom, nd, key);
+}
+
+static void session_base_key(uint8_t key[16])
+{
+    uint8_t rk[16], resp[NTLM_V2_RESPONSE_SIZE(sizeof(target_info))];
+
+    response_key(rk);
+    ck_assert_uint_eq(ntlm_v2_response(rk, server_challenge, client_challenge, 0, target_info,
+                                       sizeof(target_info), resp, sizeof(resp)), sizeof(resp));
+    ntlm_session_base_key(rk, resp, key);
+}
+
+/* ---- Hashes ------------------------------------------------------------------ */
+
+START_TEST(test_nt_hash)
+{
+    uint16_t pw[16];
+    uint8_t out[16];
+
+    /* MS-NLMP 4.2.2.1.2 NTOWFv1("Password"): the plain NT hash. */
+    ntlm_nt_hash(pw, u16("Password", pw), out);
+    ck_assert_hex_eq(out, "a4 f4 9c 40 65 10 bd ca b6 82 4e e7 c3 0f d8 52");
+    /* The empty password's NT hash is MD4 of nothing. */
+    ntlm_nt_hash(NULL, 0, out);
+    ck_assert_hex_eq(out, "31d6cfe0d16ae931b73c59d7e0c089c0");
+}
+END_TEST
+
+START_TEST(test_ntowfv2_vector)
+{
+    uint8_t key[16];
+
+    response_key(key);
+    ck_assert_hex_eq(key, "0c 86 8a 40 3b fd 7a 93 a3 00 1e f2 2e f0 2e 3f");
+}
+END_TEST
+
+START_TEST(test_ntowfv2_from_hash)
+{
+    uint16_t pw[16], user[16], dom[16];
+    size_t nu = u16("User", user), nd = u16("Domain", dom);
+    uint8_t hash[16], key[16];
+
+    ntlm_nt_hash(pw, u16("Password", pw), hash);
+    ntlm_ntowfv2_from_hash(hash, user, nu, dom, nd, key);
+    ck_assert_hex_eq(key, "0c 86 8a 40 3b fd 7a 93 a3 00 1e f2 2e f0 2e 3f");
+}
+END_TEST
+
+/* Only the user name is uppercased: "user" matches, "DOMAIN" does not. */
+START_TEST(test_ntowfv2_case)
+{
+    uint16_t pw[16], user[16], dom[16];
+    size_t np = u16("Password", pw);
+    uint8_t ref[16], key[16];
+
+    response_key(ref);
+    ntlm_ntowfv2(pw, np, user, u16("user", user), dom, u16("Domain", dom), key);
+    ck_assert_mem_eq(key, ref, 16);
+    ntlm_ntowfv2(pw, np, user, u16("USER", user), dom, u16("Domain", dom), key);
+    ck_assert_mem_eq(key, ref, 16);
+    ntlm_ntowfv2(pw, np, user, u16("User", user), dom, u16("DOMAIN", dom), key);
+    ck_assert(memcmp(key, ref, 16) != 0);
+}
+END_TEST
+
+/* Names and passwords longer than the 32-unit chunks, with non-ASCII units,
+ * against the formula spelt out on one buffer. */
+START_TEST(test_ntowfv2_long)
+{
+    uint16_t pw[100], user[77], dom[45];
+    uint8_t bytes[2 * (100 + 77 + 45)], hash[16], want[16], got[16];
+    size_t n = 0;
+
+    for (size_t i = 0; i < 100; i++) pw[i] = (uint16_t)(0x3b1 + i * 7);
+    for (size_t i = 0; i < 77; i++) user[i] = (uint16_t)(i % 2 ? 'a' + i % 26 : 0xe0 + i % 31);
+    for (size_t i = 0; i < 45; i++) dom[i] = (uint16_t)('a' + i % 26);
+
+    for (size_t i = 0; i < 100; i++) { bytes[n++] = (uint8_t)pw[i]; bytes[n++] = (uint8_t)(pw[i] >> 8); }
+    crypto_md4(bytes, n, hash);
+    ntlm_nt_hash(pw, 100, got);
+    ck_assert_mem_eq(got, hash, 16);
+
+    n = 0;
+    for (size_t i = 0; i < 77; i++) {
+        uint16_t c = ntlm_upcase(user[i]);
+        bytes[n++] = (uint8_t)c;
+        bytes[n++] = (uint8_t)(c >> 8);
+    }
+    for (size_t i = 0; i < 45; i++) { bytes[n++] = (uint8_t)dom[i]; bytes[n++] = 0; }
+    crypto_hmac_md5(hash, 16, bytes, n, want);
+    ntlm_ntowfv2(pw, 100, user, 77, dom, 45, got);
+    ck_assert_mem_eq(got, want, 16);
+}
+END_TEST
+
+START_TEST(test_upcase)
+{
+    ck_assert_uint_eq(ntlm_upcase('a'), 'A');
+    ck_assert_uint_eq(ntlm_upcase('z'), 'Z');
+    ck_assert_uint_eq(ntlm_upcase('A'), 'A');
+    ck_assert_uint_eq(ntlm_upcase('@'), '@');
+    ck_assert_uint_eq(ntlm_upcase('{'), '{');
+    ck_assert_uint_eq(ntlm_upcase(0xe9), 0xc9);    /* é */
+    ck_assert_uint_eq(ntlm_upcase(0xe0), 0xc0);
+    ck_assert_uint_eq(ntlm_upcase(0xfe), 0xde);    /* þ */
+    ck_assert_uint_eq(ntlm_upcase(0xf7), 0xf7);    /* ÷ has no case */
+    ck_assert_uint_eq(ntlm_upcase(0xdf), 0xdf);    /* ß has no one-unit capital */
+    ck_assert_uint_eq(ntlm_upcase(0xff), 0x178);   /* ÿ */
+    ck_assert_uint_eq(ntlm_upcase(0xb5), 0xb5);    /* documented limit */
+    ck_assert_uint_eq(ntlm_upcase(0x3b1), 0x3b1);  /* documented limit */
+}
+END_TEST
+
+START_TEST(test_equal)
+{
+    ck_assert(ntlm_equal("abcd", "abcd", 4));
+    ck_assert(!ntlm_equal("abcd", "abce", 4));
+    ck_assert(!ntlm_equal("xbcd", "abcd", 4));
+    ck_assert(ntlm_equal("a", "b", 0));
+}
+END_TEST
+
+/* ---- Responses ---------------------------------------------------------------- */
+
+START_TEST(test_v2_response_vector)
+{
+    uint8_t key[16], resp[NTLM_V2_RESPONSE_SIZE(sizeof(target_info))];
+    uint8_t blob[128];
+    size_t blob_len = 0;
+
+    response_key(key);
+    ck_assert_uint_eq(ntlm_v2_response(key, server_challenge, client_challenge, 0, target_info,
+                                       sizeof(target_info), resp, sizeof(resp)), 16 + 28 + 36 + 4);
+    ck_assert_hex_eq(resp, "68 cd 0a b8 51 e5 1c 96 aa bc 92 7b eb ef 6a 1c");
+
+    blob_len = unhex("01 01 00 00 00 00 00 00  00 00 00 00 00 00 00 00"
+                     "aa aa aa aa aa aa aa aa  00 00 00 00", blob, sizeof(blob));
+    memcpy(blob + blob_len, target_info, sizeof(target_info));
+    blob_len += sizeof(target_info);
+    memset(blob + blob_len, 0, 4);
+    blob_len += 4;
+    ck_assert_uint_eq(blob_len, sizeof(resp) - 16);
+    ck_assert_mem_eq(resp + 16, blob, blob_len);
+}
+END_TEST
+
+START_TEST(test_v2_response_timestamp)
+{
+    uint8_t key[16], resp[NTLM_V2_RESPONSE_SIZE(4)], proof[16];
+    static const uint8_t eol[4] = { 0 };
+
+    response_key(key);
+    ntlm_v2_response(key, server_challenge, client_challenge, 0x0123456789abcdefull, eol, 4,
+                     resp, sizeof(resp));
+    ck_assert_hex_eq(resp + 16 + 8, "ef cd ab 89 67 45 23 01");
+    ntlm_nt_proof(key, server_challenge, resp + 16, sizeof(resp) - 16, proof);
+    ck_assert_mem_eq(proof, resp, 16);
+}
+END_TEST
+
+START_TEST(test_v2_response_too_small)
+{
+    uint8_t key[16], resp[NTLM_V2_RESPONSE_SIZE(sizeof(target_info))];
+
+    response_key(key);
+    memset(resp, 0xde, sizeof(resp));
+    ck_assert_uint_eq(ntlm_v2_response(key, server_challenge, client_challenge, 0, target_info,
+                                       sizeof(target_info), resp, sizeof(resp) - 1), 0);
+    for (size_t i = 0; i < sizeof(resp); i++) ck_assert_uint_eq(resp[i], 0xde);
+    ck_assert_uint_eq(ntlm_v2_response(key, server_challenge, client_challenge, 0, target_info,
+                                       SIZE_MAX, NULL, 0), 0);
+}
+END_TEST
+
+START_TEST(test_session_base_key)
+{
+    uint8_t key[16];
+
+    session_base_key(key);
+    ck_assert_hex_eq(key, "8d e4 0c ca db c1 4a 82 f1 5c b0 ad 0d e9 5c a3");
+}
+END_TEST
+
+START_TEST(test_lmv2)
+{
+    uint8_t key[16], resp[24];
+
+    response_key(key);
+    ntlm_lmv2_response(key, server_challenge, client_challenge, resp);
+    ck_assert_hex_eq(resp, "86 c3 50 97 ac 9c ec 10 25 54 76 4a 57 cc cc 19"
+                           "aa aa aa aa aa aa aa aa");
+}
+END_TEST
+
+START_TEST(test_v2_response_check)
+{
+    uint8_t key[16], other[16], resp[NTLM_V2_RESPONSE_SIZE(sizeof(target_info))];
+    uint8_t sbk[16], want[16];
+
+    response_key(key);
+    ntlm_v2_response(key, server_challenge, client_challenge, 0, target_info, sizeof(target_info),
+                     resp, sizeof(resp));
+    memset(sbk, 0xde, sizeof(sbk));
+    ck_assert(ntlm_v2_response_check(key, server_challenge, resp, sizeof(resp), sbk));
+    session_base_key(want);
+    ck_assert_mem_eq(sbk, want, 16);
+    ck_assert(ntlm_v2_response_check(key, server_challenge, resp, sizeof(resp), NULL));
+
+    /* A wrong key, a changed blob, a changed proof, a stub: refused, and the
+     * session key out-parameter is left alone. */
+    memcpy(other, key, 16);
+    other[15] ^= 1;
+    memset(sbk, 0xde, sizeof(sbk));
+    ck_assert(!ntlm_v2_response_check(other, server_challenge, resp, sizeof(resp), sbk));
+    for (size_t i = 0; i < 16; i++) ck_assert_uint_eq(sbk[i], 0xde);
+    resp[30] ^= 0x80;
+    ck_assert(!ntlm_v2_response_check(key, server_challenge, resp, sizeof(resp), NULL));
+    resp[30] ^= 0x80;
+    resp[3] ^= 0x01;
+    ck_assert(!ntlm_v2_response_check(key, server_challenge, resp, sizeof(resp), NULL));
+    resp[3] ^= 0x01;
+    ck_assert(!ntlm_v2_response_check(key, server_challenge, resp, 24, NULL));
+}
+END_TEST
+
+/* ---- Keys ------------------------------------------------------------------------ */
+
+START_TEST(test_kxkey)
+{
+    uint8_t sbk[16], kx[16];
+
+    session_base_key(sbk);
+    ntlm_kxkey_v2(sbk, kx);
+    ck_assert_mem_eq(kx, sbk, 16);
+}
+END_TEST
+
+START_TEST(test_encrypted_session_key)
+{
+    uint8_t sbk[16], kx[16], enc[16], dec[16];
+
+    session_base_key(sbk);
+    ntlm_kxkey_v2(sbk, kx);
+    ntlm_encrypt_session_key(kx, random_session_key, enc);
+    ck_assert_hex_eq(enc, "c5 da d2 54 4f c9 79 90 94 ce 1c e9 0b c9 d0 3e");
+    ntlm_decrypt_session_key(kx, enc, dec);
+    ck_assert_mem_eq(dec, random_session_key, 16);
+    ntlm_decrypt_session_key(kx, enc, enc);   /* in place */
+    ck_assert_mem_eq(enc, random_session_key, 16);
+}
+END_TEST
+
+START_TEST(test_client_keys)
+{
+    uint8_t key[16];
+
+    ntlm_seal_key(random_session_key, NTLM_CLIENT_TO_SERVER, key);
+    ck_assert_hex_eq(key, "59 f6 00 97 3c c4 96 0a 25 48 0a 7c 19 6e 4c 58");
+    ntlm_sign_key(random_session_key, NTLM_CLIENT_TO_SERVER, key);
+    ck_assert_hex_eq(key, "47 88 dc 86 1b 47 82 f3 5d 43 fd 98 fe 1a 2d 39");
+}
+END_TEST
+
+/* No published vector for the server's keys: the formula, written out. */
+START_TEST(test_server_keys)
+{
+    static const char sign_magic[] = "session key to server-to-client signing key magic constant";
+    static const char seal_magic[] = "session key to server-to-client sealing key magic constant";
+    uint8_t in[16 + sizeof(sign_magic)], want[16], key[16], client[16];
+
+    memcpy(in, random_session_key, 16);
+    memcpy(in + 16, sign_magic, sizeof(sign_magic));
+    crypto_md5(in, sizeof(in), want);
+    ntlm_sign_key(random_session_key, NTLM_SERVER_TO_CLIENT, key);
+    ck_assert_mem_eq(key, want, 16);
+    ntlm_sign_key(random_session_key, NTLM_CLIENT_TO_SERVER, client);
+    ck_assert(memcmp(key, client, 16) != 0);
+
+    memcpy(in + 16, seal_magic, sizeof(seal_magic));
+    crypto_md5(in, sizeof(in), want);
+    ntlm_seal_key(random_session_key, NTLM_SERVER_TO_CLIENT, key);
+    ck_assert_mem_eq(key, want, 16);
+}
+END_TEST
+
+/* ---- Sealing ------------------------------------------------------------------- */
+
+START_TEST(test_seal_vector)
+{
+    struct ntlm_seal_dir out;
+    uint8_t msg[18], sig[16];
+    size_t len = plaintext_bytes(msg);
+
+    ntlm_seal_dir_init(&out, random_session_key, NTLM_CLIENT_TO_SERVER, true);
+    ntlm_seal(&out, 0, msg, len, sig);
+    ck_assert_hex_eq(msg, "54 e5 01 65 bf 19 36 dc 99 60 20 c1 81 1b 0f 06 fb 5f");
+    ck_assert_hex_eq(sig, "01 00 00 00 7f b3 8e c5 c5 5d 49 76 00 00 00 00");
+    ntlm_seal_dir_wipe(&out);
+}
+END_TEST
+
+START_TEST(test_sign_vector)
+{
+    struct ntlm_seal_dir out;
+    uint8_t msg[18], sig[16];
+    size_t len = plaintext_bytes(msg);
+
+    ntlm_seal_dir_init(&out, random_session_key, NTLM_CLIENT_TO_SERVER, true);
+    ntlm_sign(&out, 0, msg, len, sig);
+    ck_assert_hex_eq(sig, "01 00 00 00 74 d0 45 34 2c 4f 1c d5 00 00 00 00");
+    /* Signing leaves the message alone. */
+    uint8_t orig[18];
+    plaintext_bytes(orig);
+    ck_assert_mem_eq(msg, orig, 18);
+}
+END_TEST
+
+/* Both ends of one direction, as a client and a server would set them up. */
+static void pair(struct ntlm_seal_dir *sender, struct ntlm_seal_dir *receiver,
+                 enum ntlm_direction dir, bool key_exch)
+{
+    ntlm_seal_dir_init(sender, random_session_key, dir, key_exch);
+    ntlm_seal_dir_init(receiver, random_session_key, dir, key_exch);
+}
+
+static void fill(uint8_t *p, size_t len, unsigned salt)
+{
+    for (size_t i = 0; i < len; i++) p[i] = (uint8_t)(i * 131 + salt * 17 + 5);
+}
+
+START_TEST(test_seal_round_trip)
+{
+    enum ntlm_direction dir = _i ? NTLM_SERVER_TO_CLIENT : NTLM_CLIENT_TO_SERVER;
+    struct ntlm_seal_dir tx, rx;
+    uint8_t msg[700], orig[700], sig[16];
+
+    pair(&tx, &rx, dir, true);
+    for (uint32_t seq = 0; seq < 20; seq++) {
+        size_t len = seq * 37 % sizeof(msg);
+        fill(orig, len, seq);
+        memcpy(msg, orig, len);
+        ntlm_seal(&tx, seq, msg, len, sig);
+        if (len > 4) ck_assert(memcmp(msg, orig, len) != 0);
+        ck_assert_uint_eq(sig[12], seq);
+        ck_assert_int_eq(ntlm_unseal(&rx, seq, msg, len, sig), NTLM_SIG_OK);
+        ck_assert_mem_eq(msg, orig, len);
+    }
+}
+END_TEST
+
+START_TEST(test_sign_round_trip)
+{
+    bool key_exch = _i != 0;
+    struct ntlm_seal_dir tx, rx;
+    uint8_t msg[300], sig[16];
+
+    pair(&tx, &rx, NTLM_CLIENT_TO_SERVER, key_exch);
+    for (uint32_t seq = 0; seq < 20; seq++) {
+        size_t len = seq * 53 % sizeof(msg);
+        fill(msg, len, seq);
+        ntlm_sign(&tx, seq, msg, len, sig);
+        ck_assert_int_eq(ntlm_verify(&rx, seq, msg, len, sig), NTLM_SIG_OK);
+    }
+}
+END_TEST
+
+/* Without key exchange the checksum is the bare truncated HMAC. */
+START_TEST(test_sign_without_key_exch)
+{
+    struct ntlm_seal_dir tx;
+    uint8_t msg[18], sig[16], in[4 + 18], mac[16];
+    size_t len = plaintext_bytes(msg);
+
+    ntlm_seal_dir_init(&tx, random_session_key, NTLM_CLIENT_TO_SERVER, false);
+    ntlm_sign(&tx, 7, msg, len, sig);
+    memcpy(in, "\x07\x00\x00\x00", 4);
+    memcpy(in + 4, msg, len);
+    crypto_hmac_md5(tx.sign_key, 16, in, sizeof(in), mac);
+    ck_assert_hex_eq(sig, "01 00 00 00");
+    ck_assert_mem_eq(sig + 4, mac, 8);
+    ck_assert_hex_eq(sig + 12, "07 00 00 00");
+}
+END_TEST
+
+START_TEST(test_seal_tampered)
+{
+    struct ntlm_seal_dir tx, rx;
+    uint8_t msg[64], orig[64], sig[16];
+    uint32_t seq = 0;
+
+    pair(&tx, &rx, NTLM_CLIENT_TO_SERVER, true);
+    fill(orig, sizeof(orig), 1);
+
+    /* One flipped bit anywhere in the sealed message... */
+    memcpy(msg, orig, sizeof(msg));
+    ntlm_seal(&tx, seq, msg, sizeof(msg), sig);
+    msg[33] ^= 0x04;
+    ck_assert_int_eq(ntlm_unseal(&rx, seq, msg, sizeof(msg), sig), NTLM_SIG_ALTERED);
+    seq++;
+
+    /* ...in the checksum... */
+    memcpy(msg, orig, sizeof(msg));
+    ntlm_seal(&tx, seq, msg, sizeof(msg), sig);
+    sig[9] ^= 0x80;
+    ck_assert_int_eq(ntlm_unseal(&rx, seq, msg, sizeof(msg), sig), NTLM_SIG_ALTERED);
+    seq++;
+
+    /* ...or in the version. */
+    memcpy(msg, orig, sizeof(msg));
+    ntlm_seal(&tx, seq, msg, sizeof(msg), sig);
+    sig[0] = 2;
+    ck_assert_int_eq(ntlm_unseal(&rx, seq, msg, sizeof(msg), sig), NTLM_SIG_ALTERED);
+    seq++;
+
+    /* The streams stayed in step, so the next intact message still opens. */
+    memcpy(msg, orig, sizeof(msg));
+    ntlm_seal(&tx, seq, msg, sizeof(msg), sig);
+    ck_assert_int_eq(ntlm_unseal(&rx, seq, msg, sizeof(msg), sig), NTLM_SIG_OK);
+    ck_assert_mem_eq(msg, orig, sizeof(msg));
+}
+END_TEST
+
+START_TEST(test_sign_tampered)
+{
+    struct ntlm_seal_dir tx, rx;
+    uint8_t msg[40], sig[16];
+
+    pair(&tx, &rx, NTLM_CLIENT_TO_SERVER, true);
+    fill(msg, sizeof(msg), 2);
+    ntlm_sign(&tx, 0, msg, sizeof(msg), sig);
+    msg[0] ^= 1;
+    ck_assert_int_eq(ntlm_verify(&rx, 0, msg, sizeof(msg), sig), NTLM_SIG_ALTERED);
+    msg[0] ^= 1;
+    ntlm_sign(&tx, 1, msg, sizeof(msg), sig);
+    ck_assert_int_eq(ntlm_verify(&rx, 1, msg, sizeof(msg) - 1, sig), NTLM_SIG_ALTERED);
+}
+END_TEST
+
+START_TEST(test_wrong_seq)
+{
+    struct ntlm_seal_dir tx, rx;
+    uint8_t msg[40], sig[16];
+
+    pair(&tx, &rx, NTLM_CLIENT_TO_SERVER, true);
+    fill(msg, sizeof(msg), 3);
+    ntlm_seal(&tx, 0, msg, sizeof(msg), sig);
+    ck_assert_int_eq(ntlm_unseal(&rx, 1, msg, sizeof(msg), sig), NTLM_SIG_OUT_OF_SEQUENCE);
+
+    ntlm_sign(&tx, 5, msg, sizeof(msg), sig);
+    ck_assert_int_eq(ntlm_verify(&rx, 4, msg, sizeof(msg), sig), NTLM_SIG_OUT_OF_SEQUENCE);
+
+    /* A SeqNum field rewritten to the expected value: the checksum, which
+     * covers the real number, gives it away. */
+    ntlm_sign(&tx, 9, msg, sizeof(msg), sig);
+    sig[12] = 8;
+    ck_assert_int_eq(ntlm_verify(&rx, 8, msg, sizeof(msg), sig), NTLM_SIG_ALTERED);
+}
+END_TEST
+
+/* The seq field is the caller's: a sentinel survives every call. */
+START_TEST(test_seq_field_untouched)
+{
+    struct ntlm_seal_dir tx, rx;
+    uint8_t msg[10] = { 0 }, sig[16];
+
+    pair(&tx, &rx, NTLM_CLIENT_TO_SERVER, true);
+    ck_assert_uint_eq(tx.seq, 0);
+    tx.seq = rx.seq = 0xdeadbeef;
+    ntlm_seal(&tx, 3, msg, sizeof(msg), sig);
+    ntlm_unseal(&rx, 3, msg, sizeof(msg), sig);
+    ntlm_sign(&tx, 4, msg, sizeof(msg), sig);
+    ntlm_verify(&rx, 4, msg, sizeof(msg), sig);
+    ck_assert_uint_eq(tx.seq, 0xdeadbeef);
+    ck_assert_uint_eq(rx.seq, 0xdeadbeef);
+}
+END_TEST
+
+/* A message in three buffers, the middle one read-only (signed, not
+ * encrypted), through the piecewise API, against a receiver doing the same. */
+START_TEST(test_pieces)
+{
+    struct ntlm_seal_dir tx, rx, one;
+    struct ntlm_mac m;
+    uint8_t a[50], b[30], c[70], all[150], sig[16], skip[120], in[4 + 150], mac[16];
+
+    pair(&tx, &rx, NTLM_CLIENT_TO_SERVER, true);
+    fill(a, sizeof(a), 4);
+    fill(b, sizeof(b), 5);
+    fill(c, sizeof(c), 6);
+    memcpy(all, a, 50);
+    memcpy(all + 50, b, 30);
+    memcpy(all + 80, c, 70);
+
+    ntlm_mac_init(&m, &tx, 0);
+    ntlm_mac_update(&m, a, sizeof(a));
+    crypto_rc4_crypt(&tx.rc4, a, a, sizeof(a));
+    ntlm_mac_update(&m, b, sizeof(b));
+    ntlm_mac_update(&m, c, sizeof(c));
+    crypto_rc4_crypt(&tx.rc4, c, c, sizeof(c));
+    ntlm_mac_final(&m, &tx, sig);
+
+    /* The checksum covers all the plaintext in order, and is encrypted with
+     * the stream after the 120 bytes a and c used. */
+    ntlm_seal_dir_init(&one, random_session_key, NTLM_CLIENT_TO_SERVER, true);
+    memset(skip, 0, sizeof(skip));
+    crypto_rc4_crypt(&one.rc4, skip, skip, sizeof(skip));
+    memset(in, 0, 4);
+    memcpy(in + 4, all, sizeof(all));
+    crypto_hmac_md5(one.sign_key, 16, in, sizeof(in), mac);
+    crypto_rc4_crypt(&one.rc4, mac, mac, 8);
+    ck_assert_mem_eq(sig + 4, mac, 8);
+
+    ntlm_mac_init(&m, &rx, 0);
+    crypto_rc4_crypt(&rx.rc4, a, a, sizeof(a));
+    ntlm_mac_update(&m, a, sizeof(a));
+    ntlm_mac_update(&m, b, sizeof(b));
+    crypto_rc4_crypt(&rx.rc4, c, c, sizeof(c));
+    ntlm_mac_update(&m, c, sizeof(c));
+    ck_assert_int_eq(ntlm_mac_check(&m, &rx, sig), NTLM_SIG_OK);
+    ck_assert_mem_eq(a, all, 50);
+    ck_assert_mem_eq(b, all + 50, 30);
+    ck_assert_mem_eq(c, all + 80, 70);
+}
+END_TEST
+
+/* ---- MIC ------------------------------------------------------------------------- */
+
+START_TEST(test_mic)
+{
+    uint8_t neg[40], chal[120], auth[200], zeroed[200], all[360], want[16], got[16];
+
+    fill(neg, sizeof(neg), 7);
+    fill(chal, sizeof(chal), 8);
+    fill(auth, sizeof(auth), 9);
+    memcpy(zeroed, auth, sizeof(auth));
+    memset(zeroed + 72, 0, 16);
+    memcpy(all, neg, 40);
+    memcpy(all + 40, chal, 120);
+    memcpy(all + 160, zeroed, 200);
+    crypto_hmac_md5(random_session_key, 16, all, sizeof(all), want);
+
+    /* Whatever the MIC field holds, it counts as zeros. */
+    ck_assert(ntlm_mic(random_session_key, neg, 40, chal, 120, auth, 200, 72, got));
+    ck_assert_mem_eq(got, want, 16);
+    ck_assert(ntlm_mic(random_session_key, neg, 40, chal, 120, zeroed, 200, 72, got));
+    ck_assert_mem_eq(got, want, 16);
+
+    /* The field at the very end fits; one byte further does not. */
+    ck_assert(ntlm_mic(random_session_key, neg, 40, chal, 120, auth, 200, 184, got));
+    memset(got, 0xde, sizeof(got));
+    ck_assert(!ntlm_mic(random_session_key, neg, 40, chal, 120, auth, 200, 185, got));
+    ck_assert(!ntlm_mic(random_session_key, neg, 40, chal, 120, auth, 200, SIZE_MAX, got));
+    ck_assert(!ntlm_mic(random_session_key, neg, 40, chal, 120, auth, 10, 0, got));
+    for (size_t i = 0; i < 16; i++) ck_assert_uint_eq(got[i], 0xde);
+}
+END_TEST
+
+static Suite *ntlm_crypto_suite(void)
+{
+    Suite *s = suite_create("ntlm_crypto");
+    TCase *tc;
+
+    tc = tcase_create("Hashes");
+    tcase_add_test(tc, test_nt_hash);
+    tcase_add_test(tc, test_ntowfv2_vector);
+    tcase_add_test(tc, test_ntowfv2_from_hash);
+    tcase_add_test(tc, test_ntowfv2_case);
+    tcase_add_test(tc, test_ntowfv2_long);
+    tcase_add_test(tc, test_upcase);
+    tcase_add_test(tc, test_equal);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("Responses");
+    tcase_add_test(tc, test_v2_response_vector);
+    tcase_add_test(tc, test_v2_response_timestamp);
+    tcase_add_test(tc, test_v2_response_too_small);
+    tcase_add_test(tc, test_session_base_key);
+    tcase_add_test(tc, test_lmv2);
+    tcase_add_test(tc, test_v2_response_check);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("Keys");
+    tcase_add_test(tc, test_kxkey);
+    tcase_add_test(tc, test_encrypted_session_key);
+    tcase_add_test(tc, test_client_keys);
+    tcase_add_test(tc, test_server_keys);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("Sealing");
+    tcase_add_test(tc, test_seal_vector);
+    tcase_add_test(tc, test_sign_vector);
+    tcase_add_loop_test(tc, test_seal_round_trip, 0, 2);
+    tcase_add_loop_test(tc, test_sign_round_trip, 0, 2);
+    tcase_add_test(tc, test_sign_without_key_exch);
+    tcase_add_test(tc, test_seal_tampered);
+    tcase_add_test(tc, test_sign_tampered);
+    tcase_add_test(tc, test_wrong_seq);
+    tcase_add_test(tc, test_seq_field_untouched);
+    tcase_add_test(tc, test_pieces);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("MIC");
+    tcase_add_test(tc, test_mic);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(ntlm_crypto_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed;
+}

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Runs the Wine conformance programs in a throwaway WINEPREFIX, with this
+# DLL as a per-program override, for each architecture Wine can run here.
+# Usage: tests/wine/run.sh BUILD_DIR NAME...
+# Ends with "wine: N passed, N failed, N skipped".
+set -u
+b=$(cd "$1" && pwd); shift
+src=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/sspishim-wine.XXXXXX")
+trap 'wineserver -k >/dev/null 2>&1; rm -rf "$work"' EXIT
+export WINEPREFIX="$work/prefix" WINEDEBUG=-all WINEARCH=win64
+export WINEDLLOVERRIDES="mscoree,mshtml=;secur32=n,b"
+passed=0 failed=0 skipped=0
+
+echo "== creating a throwaway prefix"
+if ! timeout 300 wineboot -i >"$work/wineboot.log" 2>&1; then
+    cat "$work/wineboot.log"
+    echo "wine: 0 passed, 1 failed, 0 skipped"
+    exit 1
+fi
+wineserver -w
+
+for arch in x86_64 i686; do
+    dir="$work/$arch"
+    mkdir -p "$dir"
+    cp "$b/$arch/secur32.dll" "$b/$arch"/tests/*.exe "$dir/"
+    # what some tests read: the export list and both DLLs
+    mkdir -p "$work/data/x86_64" "$work/data/i686"
+    cp "$src/tests/data/secur32-exports.txt" "$work/data/"
+    cp "$b/x86_64/secur32.dll" "$work/data/x86_64/"
+    cp "$b/i686/secur32.dll" "$work/data/i686/"
+    if ! (cd "$dir" && timeout 60 wine "./$1.exe" --probe 2>/dev/null | grep -q "probe ok"); then
+        n=$#
+        if [ "$arch" = x86_64 ]; then
+            echo "== $arch: Wine cannot run a 64-bit program here"
+            failed=$((failed + n))
+            continue
+        fi
+        echo "== $arch: skipped $n programs: this Wine cannot run $arch programs" \
+             "(32-bit Wine, wine32:i386, is not installable here; see shared/DESIGN.md)"
+        skipped=$((skipped + n))
+        continue
+    fi
+    for t in "$@"; do
+        echo "== $arch/$t"
+        out="$work/$arch-$t.out"
+        (cd "$dir" && SSPISHIM_TEST_DATA='..\data' timeout 300 wine "./$t.exe" 2>"$out.err" | tr -d '\r' >"$out"
+         exit "${PIPESTATUS[0]}")
+        rc=$?
+        cat "$out"
+        line=$(grep -E '^[a-z_0-9]+: [0-9]+ tests executed' "$out" | tail -n 1)
+        if [ -z "$line" ]; then
+            echo "$arch/$t: no summary line (exit $rc): crashed or hung"
+            tail -n 20 "$out.err"
+            failed=$((failed + 1))
+            continue
+        fi
+        n=$(sed -E 's/^[^:]+: ([0-9]+) tests executed.*/\1/' <<<"$line")
+        f=$(sed -E 's/.*, ([0-9]+) failures\).*/\1/' <<<"$line")
+        s=$(sed -E 's/.*\), ([0-9]+) skipped\./\1/' <<<"$line")
+        passed=$((passed + n - f)) failed=$((failed + f)) skipped=$((skipped + s))
+        if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+            echo "$arch/$t: exit code $rc"
+            failed=$((failed + 1))
+        fi
+    done
+done
+echo "wine: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
