@@ -32,13 +32,16 @@ WINE_SRCS     := $(sort $(wildcard tests/wine/*.c))
 WINE_NAMES    := $(basename $(notdir $(WINE_SRCS)))
 HEADERS       := $(wildcard include/sspishim/*.h) $(wildcard core/*.h core/*/*.h dlls/secur32/*.h tests/wine/*.h tests/unit/*.h)
 
+TOOL_PROGS := sspishim-demo
 DLLS       := $(foreach a,$(ARCHES),$(B)/$(a)/secur32.dll)
+PROGS      := $(foreach a,$(ARCHES),$(foreach p,$(TOOL_PROGS),$(B)/$(a)/$(p).exe))
 WINE_TESTS := $(foreach a,$(ARCHES),$(foreach t,$(WINE_NAMES),$(B)/$(a)/tests/$(t).exe))
 UNIT_BINS  := $(foreach t,$(UNIT_NAMES),$(B)/native/tests/$(t) $(B)/asan/tests/$(t))
 
-.PHONY: all dlls unit wine-tests check check-unit check-wine install uninstall clean demo bench
-all: dlls unit wine-tests
+.PHONY: all dlls progs unit wine-tests check check-unit check-wine install uninstall clean demo bench
+all: dlls progs unit wine-tests
 dlls: $(DLLS)
+progs: $(PROGS)
 unit: $(UNIT_BINS)
 wine-tests: $(WINE_TESTS)
 
@@ -77,6 +80,9 @@ $(B)/$(1)/libsecur32.a: $(B)/$(1)/secur32.dll
 		$(patsubst %.c,$(B)/$(1)/obj/%.o,$(CORE_SRCS) $(DLL_SRCS)) > $(B)/$(1)/secur32.implib.def
 	$(CROSS_$(1))dlltool $(DLLTOOL_FLAGS_$(1)) -d $(B)/$(1)/secur32.implib.def -D secur32.dll -l $$@
 
+$(B)/$(1)/%.exe: $(B)/$(1)/obj/tools/demo/%.o $(B)/$(1)/libsecur32.a
+	$(CROSS_$(1))gcc -static-libgcc -o $$@ $$< -L$(B)/$(1) -lsecur32
+
 $(B)/$(1)/tests/%.exe: $(B)/$(1)/obj/tests/wine/%.o $(B)/$(1)/libsecur32.a
 	@mkdir -p $$(dir $$@)
 	$(CROSS_$(1))gcc -static-libgcc -o $$@ $$< $$(WINE_LIBS_$$*) -L$(B)/$(1) -lsecur32 -ladvapi32
@@ -93,11 +99,12 @@ check-unit: unit
 check-wine: dlls wine-tests
 	@tests/wine/run.sh $(B) $(WINE_NAMES)
 
-demo: dlls
+demo: dlls progs
 	@tools/demo.sh $(B)
 
+# WINEPREFIX=... make install / make uninstall (default prefix: ~/.wine)
 install: dlls
-	@tools/sspishim-setup install --build $(B)
+	@tools/sspishim-setup install --dlls $(B)
 uninstall:
 	@tools/sspishim-setup uninstall
 

@@ -1,6 +1,7 @@
 /* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sspishim/debug.h"
 #include "sspishim/registry.h"
@@ -144,4 +145,34 @@ size_t registry_count(void)
     for (size_t i = 0; i < n_entries; i++) n += !entries[i].removed;
     sys_mutex_unlock(&reg_lock);
     return n;
+}
+
+shim_status registry_make_pkginfo(const struct shim_package *const *pkgs, size_t count,
+                                  struct shim_pkginfo **out)
+{
+    size_t size = count * sizeof(struct shim_pkginfo);
+    for (size_t i = 0; i < count; i++)
+        size += (wstr_len(pkgs[i]->info.name) + wstr_len(pkgs[i]->info.comment) + 2) * sizeof(shim_wchar);
+    struct shim_pkginfo *info = sys_caller_alloc(size);
+    if (!info) return SHIM_E_INSUFFICIENT_MEMORY;
+    shim_wchar *str = (shim_wchar *)(info + count);
+    for (size_t i = 0; i < count; i++) {
+        const struct shim_package_info *pi = &pkgs[i]->info;
+        info[i].capabilities = pi->capabilities;
+        info[i].version = pi->version;
+        info[i].rpcid = pi->rpcid;
+        info[i].max_token = pi->max_token;
+        size_t n = wstr_len(pi->name);
+        memcpy(str, pi->name, n * sizeof(shim_wchar));
+        str[n] = 0;
+        info[i].name = str;
+        str += n + 1;
+        n = wstr_len(pi->comment);
+        if (n) memcpy(str, pi->comment, n * sizeof(shim_wchar));
+        str[n] = 0;
+        info[i].comment = str;
+        str += n + 1;
+    }
+    *out = info;
+    return SHIM_OK;
 }

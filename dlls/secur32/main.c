@@ -8,7 +8,6 @@
 #endif
 
 HMODULE secur32_module;
-LONG secur32_live_tokens;
 
 BOOL WINAPI DllMain(HINSTANCE inst, DWORD reason, void *reserved)
 {

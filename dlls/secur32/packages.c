@@ -1,39 +1,15 @@
 /* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Package information and the function tables: EnumerateSecurityPackagesW,
  * QuerySecurityPackageInfoW, InitSecurityInterfaceW/A, FreeContextBuffer. */
+#include <stddef.h>
 #include <string.h>
 #include <wchar.h>
 
 #include "secur32_private.h"
 #include "sspishim/sys.h"
 
-/* One block, as Windows returns it: the SecPkgInfoW array, then the strings. */
-SECURITY_STATUS pkginfo_make_w(const struct shim_package *const *pkgs, ULONG count, SecPkgInfoW **out)
-{
-    size_t size = count * sizeof(SecPkgInfoW);
-    for (ULONG i = 0; i < count; i++)
-        size += (wstr_len(pkgs[i]->info.name) + wstr_len(pkgs[i]->info.comment) + 2) * sizeof(WCHAR);
-    SecPkgInfoW *info = sys_caller_alloc(size);
-    if (!info) return SEC_E_INSUFFICIENT_MEMORY;
-    WCHAR *str = (WCHAR *)(info + count);
-    for (ULONG i = 0; i < count; i++) {
-        const struct shim_package_info *pi = &pkgs[i]->info;
-        info[i].fCapabilities = pi->capabilities;
-        info[i].wVersion = pi->version;
-        info[i].wRPCID = pi->rpcid;
-        info[i].cbMaxToken = pi->max_token;
-        size_t n = wstr_len(pi->name) + 1;
-        memcpy(str, pi->name, n * sizeof(WCHAR));
-        info[i].Name = str;
-        str += n;
-        n = wstr_len(pi->comment) + 1;
-        memcpy(str, pi->comment ? pi->comment : (const shim_wchar *)L"", n * sizeof(WCHAR));
-        info[i].Comment = str;
-        str += n;
-    }
-    *out = info;
-    return SEC_E_OK;
-}
+_Static_assert(sizeof(struct shim_pkginfo) == sizeof(SecPkgInfoW), "SecPkgInfoW");
+_Static_assert(offsetof(struct shim_pkginfo, name) == offsetof(SecPkgInfoW, Name), "SecPkgInfoW");
 
 SECURITY_STATUS WINAPI EnumerateSecurityPackagesW(ULONG *count, PSecPkgInfoW *info)
 {
@@ -42,7 +18,7 @@ SECURITY_STATUS WINAPI EnumerateSecurityPackagesW(ULONG *count, PSecPkgInfoW *in
     const struct shim_package *pkgs[64];
     size_t n = registry_list(pkgs, 64);
     if (n > 64) n = 64;
-    SECURITY_STATUS st = pkginfo_make_w(pkgs, (ULONG)n, info);
+    SECURITY_STATUS st = registry_make_pkginfo(pkgs, n, (struct shim_pkginfo **)info);
     *count = st == SEC_E_OK ? (ULONG)n : 0;
     TRACE("-> %08lx, %lu packages\n", (unsigned long)st, (unsigned long)*count);
     return st;
@@ -53,7 +29,7 @@ SECURITY_STATUS WINAPI QuerySecurityPackageInfoW(SEC_WCHAR *name, PSecPkgInfoW *
     TRACE("(%s, %p)\n", dbg_wstr(WSTR(name)), (void *)info);
     if (!info) return SEC_E_INVALID_PARAMETER;
     const struct shim_package *pkg = registry_find(WSTR(name));
-    SECURITY_STATUS st = pkg ? pkginfo_make_w(&pkg, 1, info) : SEC_E_SECPKG_NOT_FOUND;
+    SECURITY_STATUS st = pkg ? registry_make_pkginfo(&pkg, 1, (struct shim_pkginfo **)info) : SEC_E_SECPKG_NOT_FOUND;
     TRACE("-> %08lx\n", (unsigned long)st);
     return st;
 }

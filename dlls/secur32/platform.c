@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "secur32_private.h"
 #include <bcrypt.h>
@@ -77,4 +78,110 @@ void sys_debug_write(const char *line)
 unsigned long sys_thread_id(void)
 {
     return GetCurrentThreadId();
+}
+
+uint64_t sys_filetime_now(void)
+{
+    FILETIME ft;
+    GetSystemTimeAsFileTime(&ft);
+    return ((uint64_t)ft.dwHighDateTime << 32) | ft.dwLowDateTime;
+}
+
+LONG secur32_live_tokens;
+
+int sys_token_for_client(sys_token *out)
+{
+    HANDLE process, dup = NULL;
+    if (!OpenProcessToken(GetCurrentProcess(), TOKEN_DUPLICATE | TOKEN_QUERY, &process)) return -1;
+    BOOL ok = DuplicateTokenEx(process, TOKEN_ALL_ACCESS, NULL, SecurityImpersonation, TokenImpersonation, &dup);
+    CloseHandle(process);
+    if (!ok) return -1;
+    InterlockedIncrement(&secur32_live_tokens);
+    *out = dup;
+    return 0;
+}
+
+int sys_token_duplicate_for_caller(sys_token t, void **out)
+{
+    HANDLE h;
+    if (!DuplicateHandle(GetCurrentProcess(), t, GetCurrentProcess(), &h, 0, FALSE, DUPLICATE_SAME_ACCESS)) return -1;
+    *out = h;
+    return 0;
+}
+
+int sys_token_adopt(void *handle, sys_token *out)
+{
+    HANDLE h;
+    if (!DuplicateHandle(GetCurrentProcess(), handle, GetCurrentProcess(), &h, 0, FALSE, DUPLICATE_SAME_ACCESS)) return -1;
+    InterlockedIncrement(&secur32_live_tokens);
+    *out = h;
+    return 0;
+}
+
+void sys_token_close(sys_token t)
+{
+    if (!t) return;
+    CloseHandle(t);
+    InterlockedDecrement(&secur32_live_tokens);
+}
+
+int sys_impersonate(sys_token t)
+{
+    return SetThreadToken(NULL, t) ? 0 : -1;
+}
+
+int sys_revert(void)
+{
+    return RevertToSelf() ? 0 : -1;
+}
+
+long sys_tokens_live(void)
+{
+    return secur32_live_tokens;
+}
+
+shim_wchar *sys_current_user(void)
+{
+    WCHAR name[257];
+    DWORD n = sizeof(name) / sizeof(name[0]);
+    if (!GetUserNameW(name, &n)) return NULL;
+    shim_wchar *out = malloc((wcslen(name) + 1) * sizeof(WCHAR));
+    if (out) memcpy(out, name, (wcslen(name) + 1) * sizeof(WCHAR));
+    return out;
+}
+
+static char *w_to_acp(const WCHAR *w)
+{
+    int n = WideCharToMultiByte(CP_ACP, 0, w, -1, NULL, 0, NULL, NULL);
+    char *a = n > 0 ? malloc(n) : NULL;
+    if (a) WideCharToMultiByte(CP_ACP, 0, w, -1, a, n, NULL, NULL);
+    return a;
+}
+
+/* NTLM_USER_FILE as gss-ntlmssp users write it is a Unix path; Wine's
+ * kernel32 converts those.  Default: %ProgramData%\sspishim\ntlm-users.txt. */
+char *sys_accounts_path(void)
+{
+    WCHAR value[MAX_PATH * 2];
+    DWORD n = GetEnvironmentVariableW(L"NTLM_USER_FILE", value, MAX_PATH * 2);
+    if (n && n < MAX_PATH * 2) {
+        if (value[0] == '/') {
+            typedef WCHAR *(CDECL *to_dos_fn)(const char *);
+            to_dos_fn to_dos = (to_dos_fn)(void *)GetProcAddress(GetModuleHandleW(L"kernel32.dll"), "wine_get_dos_file_name");
+            char unix_path[MAX_PATH * 3];
+            if (to_dos && WideCharToMultiByte(CP_UTF8, 0, value, -1, unix_path, sizeof(unix_path), NULL, NULL)) {
+                WCHAR *dos = to_dos(unix_path);
+                if (dos) {
+                    char *a = w_to_acp(dos);
+                    HeapFree(GetProcessHeap(), 0, dos);
+                    return a;
+                }
+            }
+        }
+        return w_to_acp(value);
+    }
+    n = GetEnvironmentVariableW(L"ProgramData", value, MAX_PATH);
+    if (!n || n >= MAX_PATH) wcscpy(value, L"C:\\ProgramData");
+    wcscat(value, L"\\sspishim\\ntlm-users.txt");
+    return w_to_acp(value);
 }

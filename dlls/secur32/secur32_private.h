@@ -47,9 +47,6 @@ void str_free(void *p);
  * returns them), allocated with the caller allocator. */
 SECURITY_STATUS pkginfo_w_to_a(const SecPkgInfoW *w, ULONG count, SecPkgInfoA **out);
 
-/* packages.c */
-SECURITY_STATUS pkginfo_make_w(const struct shim_package *const *pkgs, ULONG count, SecPkgInfoW **out);
-
 /* SetCredentialsAttributes is in the function tables but not exported by
  * secur32 (Windows exports it from sspicli only). */
 SECURITY_STATUS WINAPI secur32_SetCredentialsAttributesW(PCredHandle cred, ULONG attr, void *buf, ULONG size);

@@ -97,6 +97,22 @@ size_t registry_count(void);
  * when somebody wants them. */
 void registry_set_loader(void (*loader)(void));
 
+/* SecPkgInfoW, byte for byte. */
+struct shim_pkginfo {
+    uint32_t capabilities;
+    uint16_t version;
+    uint16_t rpcid;
+    uint32_t max_token;
+    shim_wchar *name;
+    shim_wchar *comment;
+};
+
+/* One block from the caller allocator, as Windows returns it: the array of
+ * count SecPkgInfoW, then the strings.  The caller frees it with
+ * FreeContextBuffer. */
+shim_status registry_make_pkginfo(const struct shim_package *const *pkgs, size_t count,
+                                  struct shim_pkginfo **out);
+
 /* UTF-16 helpers shared by the registry and the DLL. */
 size_t wstr_len(const shim_wchar *s);
 int wstr_icmp(const shim_wchar *a, const shim_wchar *b);

@@ -5,6 +5,9 @@
 #define SSPISHIM_SYS_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include "sspishim/types.h"
 
 /* Large enough for a pthread mutex or an SRWLOCK.  All-zero storage (a
  * static sys_mutex) is an unlocked mutex on both platforms, so process-wide
@@ -28,5 +31,37 @@ void sys_caller_free(void *p);
 /* One line of debug output (already formatted, ends with a newline). */
 void sys_debug_write(const char *line);
 unsigned long sys_thread_id(void);
+
+/* Time as Windows counts it: 100 ns intervals since 1601-01-01 (FILETIME). */
+uint64_t sys_filetime_now(void);
+
+/* Access tokens, opaque (a HANDLE on Windows).  Every token the core gets
+ * from here it must give back with sys_token_close; the DLL counts them. */
+typedef void *sys_token;
+/* A token standing for an authenticated client.  Wine has one user, so this
+ * is the process token duplicated at impersonation level.  0 on success. */
+int sys_token_for_client(sys_token *out);
+/* A second handle to the same token, e.g. for QuerySecurityContextToken,
+ * whose caller closes it with CloseHandle; not counted as ours. */
+int sys_token_duplicate_for_caller(sys_token t, void **out);
+/* A token of our own for a handle from outside (ImportSecurityContext's
+ * token argument): the handle is duplicated, the caller keeps and closes
+ * its own. */
+int sys_token_adopt(void *handle, sys_token *out);
+void sys_token_close(sys_token t);
+/* Impersonate on the calling thread / stop; 0 on success. */
+int sys_impersonate(sys_token t);
+int sys_revert(void);
+/* How many tokens this process got from sys_token_* and has not closed. */
+long sys_tokens_live(void);
+
+/* The user this process runs as, for default client credentials: UTF-16,
+ * NUL-terminated, malloc'd (NULL when unknown). */
+shim_wchar *sys_current_user(void);
+
+/* The NTLM accounts file: NTLM_USER_FILE when set (a Unix path is accepted
+ * on Windows as well), otherwise the documented default.  A malloc'd path
+ * for fopen(), or NULL when there is none. */
+char *sys_accounts_path(void);
 
 #endif

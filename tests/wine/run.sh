@@ -20,6 +20,38 @@ if ! timeout 300 wineboot -i >"$work/wineboot.log" 2>&1; then
 fi
 wineserver -w
 
+# run_one ARCH DIR NAME: runs DIR/NAME.exe and adds its counts to the tally.
+run_one() {
+    local arch=$1 dir=$2 t=$3 out rc line n f s
+    echo "== $arch/$t"
+    out="$work/$arch-$t.out"
+    (cd "$dir" && SSPISHIM_TEST_DATA='..\data' timeout 300 wine "./$t.exe" 2>"$out.err" | tr -d '\r' >"$out"
+     exit "${PIPESTATUS[0]}")
+    rc=$?
+    cat "$out"
+    line=$(grep -E '^[a-z_0-9]+: [0-9]+ tests executed' "$out" | tail -n 1)
+    if [ -z "$line" ]; then
+        echo "$arch/$t: no summary line (exit $rc): crashed or hung"
+        tail -n 20 "$out.err"
+        failed=$((failed + 1))
+        return
+    fi
+    n=$(sed -E 's/^[^:]+: ([0-9]+) tests executed.*/\1/' <<<"$line")
+    f=$(sed -E 's/.*, ([0-9]+) failures\).*/\1/' <<<"$line")
+    s=$(sed -E 's/.*\), ([0-9]+) skipped\./\1/' <<<"$line")
+    passed=$((passed + n - f)) failed=$((failed + f)) skipped=$((skipped + s))
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        echo "$arch/$t: exit code $rc"
+        failed=$((failed + 1))
+    fi
+}
+
+# check NAME CONDITION...: one test of the runner's own
+check() {
+    local what=$1; shift
+    if "$@"; then passed=$((passed + 1)); else echo "runner: Test failed: $what"; failed=$((failed + 1)); fi
+}
+
 for arch in x86_64 i686; do
     dir="$work/$arch"
     mkdir -p "$dir"
@@ -42,28 +74,43 @@ for arch in x86_64 i686; do
         continue
     fi
     for t in "$@"; do
-        echo "== $arch/$t"
-        out="$work/$arch-$t.out"
-        (cd "$dir" && SSPISHIM_TEST_DATA='..\data' timeout 300 wine "./$t.exe" 2>"$out.err" | tr -d '\r' >"$out"
-         exit "${PIPESTATUS[0]}")
-        rc=$?
-        cat "$out"
-        line=$(grep -E '^[a-z_0-9]+: [0-9]+ tests executed' "$out" | tail -n 1)
-        if [ -z "$line" ]; then
-            echo "$arch/$t: no summary line (exit $rc): crashed or hung"
-            tail -n 20 "$out.err"
-            failed=$((failed + 1))
-            continue
-        fi
-        n=$(sed -E 's/^[^:]+: ([0-9]+) tests executed.*/\1/' <<<"$line")
-        f=$(sed -E 's/.*, ([0-9]+) failures\).*/\1/' <<<"$line")
-        s=$(sed -E 's/.*\), ([0-9]+) skipped\./\1/' <<<"$line")
-        passed=$((passed + n - f)) failed=$((failed + f)) skipped=$((skipped + s))
-        if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-            echo "$arch/$t: exit code $rc"
-            failed=$((failed + 1))
-        fi
+        run_one "$arch" "$dir" "$t"
     done
 done
+
+# Per program through tools/sspishim-run: no DLL next to the program and
+# no override set beforehand; the DLL it placed is gone afterwards.
+echo "== tools/sspishim-run"
+mkdir -p "$work/run"
+cp "$b/x86_64/tests/enum.exe" "$work/run/"
+saved_overrides=$WINEDLLOVERRIDES
+export WINEDLLOVERRIDES="mscoree,mshtml="
+SSPISHIM_DLLS="$b" "$src/tools/sspishim-run" "$work/run/enum.exe" 2>/dev/null | tr -d '\r' >"$work/run.out"
+check "sspishim-run: the program ran with sspishim" grep -q "^enum: [0-9]* tests executed (0 marked as todo, 0 failures)" "$work/run.out"
+check "sspishim-run: the DLL it placed is removed" test ! -e "$work/run/secur32.dll"
+export WINEDLLOVERRIDES=$saved_overrides
+
+# Prefix-wide: tools/sspishim-setup installs into the prefix; programs run
+# from a folder without the DLL and without a WINEDLLOVERRIDES entry.
+echo "== prefix-wide install (tools/sspishim-setup)"
+sys32=$(wine winepath -u 'C:\windows\system32' 2>/dev/null | tr -d '\r')
+check "setup install" "$src/tools/sspishim-setup" install --dlls "$b"
+check "system32 holds sspishim" grep -q SspiShimVersion "$sys32/secur32.dll"
+check "the host copy is Wine's" grep -q "Wine builtin DLL" "$WINEPREFIX/drive_c/windows/sspishim/host64/secur32.dll"
+check "a second install keeps Wine's original" "$src/tools/sspishim-setup" install --dlls "$b"
+check "secur32.dll.old is still Wine's" grep -q "Wine builtin DLL" "$sys32/secur32.dll.old"
+mkdir -p "$work/prefixwide"
+cp "$b/x86_64/tests/"*.exe "$work/prefixwide/"
+saved_overrides=$WINEDLLOVERRIDES
+export WINEDLLOVERRIDES="mscoree,mshtml="
+for t in enum schannel badhandle; do
+    [ -f "$work/prefixwide/$t.exe" ] && run_one prefix-wide "$work/prefixwide" "$t"
+done
+export WINEDLLOVERRIDES=$saved_overrides
+check "setup uninstall" "$src/tools/sspishim-setup" uninstall
+check "system32 holds Wine's secur32 again" grep -q "Wine builtin DLL" "$sys32/secur32.dll"
+check "no leftovers" test ! -e "$WINEPREFIX/drive_c/windows/sspishim"
+check "the override is gone" bash -c "! grep -qi '\"secur32\"' '$WINEPREFIX/user.reg'"
+
 echo "wine: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
