@@ -110,3 +110,6 @@ uninstall:
 
 clean:
 	rm -rf $(B)
+
+# Objects are kept between runs, not treated as intermediate files.
+.SECONDARY:
