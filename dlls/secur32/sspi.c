@@ -57,7 +57,10 @@ SECURITY_STATUS WINAPI FreeCredentialsHandle(PCredHandle cred)
     TRACE("(%s)\n", dbg_handle(SHIM_H(cred)));
     struct shim_object *obj;
     SECURITY_STATUS st = handles_remove(SHIM_H(cred), SHIM_KIND_CRED, &obj);
-    if (st != SEC_E_OK) RETURN(st);
+    if (st != SEC_E_OK) {
+        WARN("bad credential handle %s\n", dbg_handle(SHIM_H(cred)));
+        RETURN(st);
+    }
     if (OPS(obj)->free_credentials) st = OPS(obj)->free_credentials(obj);
     shim_object_put(obj);
     RETURN(st);
@@ -188,7 +191,10 @@ SECURITY_STATUS WINAPI DeleteSecurityContext(PCtxtHandle ctx)
     TRACE("(%s)\n", dbg_handle(SHIM_H(ctx)));
     struct shim_object *obj;
     SECURITY_STATUS st = handles_remove(SHIM_H(ctx), SHIM_KIND_CTXT, &obj);
-    if (st != SEC_E_OK) RETURN(st);
+    if (st != SEC_E_OK) {
+        WARN("bad context handle %s\n", dbg_handle(SHIM_H(ctx)));
+        RETURN(st);
+    }
     if (OPS(obj)->delete_context) st = OPS(obj)->delete_context(obj);
     shim_object_put(obj);
     RETURN(st);
