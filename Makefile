@@ -35,10 +35,10 @@ HEADERS       := $(wildcard include/sspishim/*.h) $(wildcard core/*.h core/*/*.h
 TOOL_PROGS := sspishim-demo
 DLLS       := $(foreach a,$(ARCHES),$(B)/$(a)/secur32.dll)
 PROGS      := $(foreach a,$(ARCHES),$(foreach p,$(TOOL_PROGS),$(B)/$(a)/$(p).exe))
-WINE_TESTS := $(foreach a,$(ARCHES),$(foreach t,$(WINE_NAMES),$(B)/$(a)/tests/$(t).exe))
+WINE_TESTS := $(foreach a,$(ARCHES),$(foreach t,$(WINE_NAMES) sspi_peer,$(B)/$(a)/tests/$(t).exe))
 UNIT_BINS  := $(foreach t,$(UNIT_NAMES),$(B)/native/tests/$(t) $(B)/asan/tests/$(t))
 
-.PHONY: all dlls progs unit wine-tests check check-unit check-wine install uninstall clean demo bench
+.PHONY: all dlls progs unit wine-tests check check-unit check-wine check-interop install uninstall clean demo bench
 all: dlls progs unit wine-tests
 dlls: $(DLLS)
 progs: $(PROGS)
@@ -86,6 +86,10 @@ $(B)/$(1)/%.exe: $(B)/$(1)/obj/tools/demo/%.o $(B)/$(1)/libsecur32.a
 $(B)/$(1)/tests/%.exe: $(B)/$(1)/obj/tests/wine/%.o $(B)/$(1)/libsecur32.a
 	@mkdir -p $$(dir $$@)
 	$(CROSS_$(1))gcc -static-libgcc -o $$@ $$< $$(WINE_LIBS_$$*) -L$(B)/$(1) -lsecur32 -ladvapi32
+
+$(B)/$(1)/tests/%.exe: $(B)/$(1)/obj/tests/interop/%.o $(B)/$(1)/libsecur32.a
+	@mkdir -p $$(dir $$@)
+	$(CROSS_$(1))gcc -static-libgcc -o $$@ $$< -L$(B)/$(1) -lsecur32
 endef
 $(foreach a,$(ARCHES),$(eval $(call WIN_ARCH,$(a))))
 
@@ -93,11 +97,15 @@ $(foreach a,$(ARCHES),$(eval $(call WIN_ARCH,$(a))))
 WINE_LIBS_sspicli := -lsspicli
 
 # ---- running -------------------------------------------------------------
-check: check-unit check-wine
+# make check runs the three suites and ends with one total line.
+check: all
+	@tests/check.sh $(B) "$(UNIT_NAMES)" "$(WINE_NAMES)"
 check-unit: unit
 	@tests/unit/run.sh $(B) $(UNIT_NAMES)
 check-wine: dlls wine-tests
 	@tests/wine/run.sh $(B) $(WINE_NAMES)
+check-interop: dlls wine-tests
+	@tests/interop/run.sh $(B)
 
 demo: dlls progs
 	@tools/demo.sh $(B)

@@ -1,6 +1,8 @@
 /* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
 /* DllMain, the package registry's boot, and this DLL's own exports. */
 #include "secur32_private.h"
+#include "sspishim/ntlm.h"
+#include "sspishim/sspi_attrs_win.h"
 #include "sspishim/sspishim.h"
 
 #ifndef SSPISHIM_VERSION
@@ -30,9 +32,10 @@ BOOL WINAPI DllMain(HINSTANCE inst, DWORD reason, void *reserved)
     return TRUE;
 }
 
-/* No package of our own yet: the registry holds what the host offers. */
+/* Our own packages come first, so they win over the host's of the same name. */
 void secur32_register_own_packages(void)
 {
+    registry_add(ntlm_package());
 }
 
 int32_t SSPISHIM_API SspiShimGetStatistics(struct sspishim_stats *stats)

@@ -1,0 +1,456 @@
+/* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The NTLM context object: its lifetime, its token buffers, its attributes
+ * and the impersonation calls.
+ *
+ * Choices where Windows leaves room:
+ * - Output token: the first SECBUFFER_TOKEN of the output description.
+ *   None (or no description) is SEC_E_BUFFER_TOO_SMALL, a buffer smaller
+ *   than the message is SEC_E_BUFFER_TOO_SMALL with cbBuffer left alone, a
+ *   NULL pvBuffer is SEC_E_INTERNAL_ERROR: what Windows answers in Wine's
+ *   NTLM tests (the old NTLMSSP headers' SEC_E_INSUFFICIENT_MEMORY alias for
+ *   BUFFER_TOO_SMALL is long gone).  With ISC/ASC_REQ_ALLOCATE_MEMORY the
+ *   token comes from sys_caller_alloc instead.
+ * - Input token: the first SECBUFFER_TOKEN; none, or an empty one, is
+ *   SEC_E_INVALID_TOKEN.
+ * - A context that is not established yet (or whose handshake failed) has
+ *   no keys: message calls, and the attributes that describe the session
+ *   (NAMES, NATIVE_NAMES, SESSION_KEY, KEY_INFO, ACCESS_TOKEN, LIFESPAN),
+ *   answer SEC_E_INVALID_HANDLE, as Windows does, where such calls look for
+ *   a user-mode context that only exists once the handshake is complete.
+ *   SIZES, FLAGS, PACKAGE_INFO and NEGOTIATION_INFO (IN_PROGRESS) work
+ *   throughout.  Unknown attributes: SEC_E_UNSUPPORTED_FUNCTION.
+ * - SIZES: cbMaxToken 2888, cbMaxSignature 16, cbBlockSize 0,
+ *   cbSecurityTrailer 16 (Windows' values).  KEY_INFO: "HMAC-MD5" (0xffffff76),
+ *   "RSADSI RC4" (CALG_RC4), 128 bits.  NAMES: the client, "DOMAIN\user",
+ *   on both sides.  LIFESPAN: from establishment to "never".
+ * - Tokens: only an established server context has one.  QuerySecurity-
+ *   ContextToken, ImpersonateSecurityContext, RevertSecurityContext and
+ *   ACCESS_TOKEN on a client context, or a server context without a token,
+ *   are SEC_E_NO_IMPERSONATION.  ACCESS_TOKEN lends the context's own token
+ *   (the caller must not close it); QuerySecurityContextToken duplicates it
+ *   for the caller. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sspishim/crypto.h"
+#include "sspishim/debug.h"
+
+#include "ntlm_pkg.h"
+
+/* ---- randomness and the clock, and their test hook ------------------------- */
+
+static sys_mutex hook_lock;
+static struct {
+    bool client_challenge, session_key, server_challenge, filetime;
+    uint8_t cc[NTLM_CHALLENGE_SIZE], sk[NTLM_KEY_SIZE], sc[NTLM_CHALLENGE_SIZE];
+    uint64_t now;
+} hook;
+
+void ntlm_set_test_inputs(const struct ntlm_test_inputs *in)
+{
+    sys_mutex_lock(&hook_lock);
+    crypto_wipe(&hook, sizeof(hook));
+    if (in) {
+        if ((hook.client_challenge = in->client_challenge != NULL))
+            memcpy(hook.cc, in->client_challenge, sizeof(hook.cc));
+        if ((hook.session_key = in->session_key != NULL))
+            memcpy(hook.sk, in->session_key, sizeof(hook.sk));
+        if ((hook.server_challenge = in->server_challenge != NULL))
+            memcpy(hook.sc, in->server_challenge, sizeof(hook.sc));
+        if ((hook.filetime = in->filetime != NULL))
+            hook.now = *in->filetime;
+    }
+    sys_mutex_unlock(&hook_lock);
+}
+
+int ntlm_random(enum ntlm_random what, uint8_t *out, size_t len)
+{
+    const uint8_t *fixed = NULL;
+    size_t fixed_len = 0;
+    int rc = 0;
+
+    sys_mutex_lock(&hook_lock);
+    switch (what) {
+    case NTLM_RANDOM_CLIENT_CHALLENGE:
+        if (hook.client_challenge) { fixed = hook.cc; fixed_len = sizeof(hook.cc); }
+        break;
+    case NTLM_RANDOM_SESSION_KEY:
+        if (hook.session_key) { fixed = hook.sk; fixed_len = sizeof(hook.sk); }
+        break;
+    case NTLM_RANDOM_SERVER_CHALLENGE:
+        if (hook.server_challenge) { fixed = hook.sc; fixed_len = sizeof(hook.sc); }
+        break;
+    }
+    if (fixed && fixed_len == len)
+        memcpy(out, fixed, len);
+    else
+        rc = sys_random(out, len);
+    sys_mutex_unlock(&hook_lock);
+    return rc;
+}
+
+uint64_t ntlm_now(void)
+{
+    uint64_t now;
+
+    sys_mutex_lock(&hook_lock);
+    now = hook.filetime ? hook.now : sys_filetime_now();
+    sys_mutex_unlock(&hook_lock);
+    return now;
+}
+
+/* ---- the object ------------------------------------------------------------- */
+
+static void blob_clear(struct ntlm_blob *b)
+{
+    if (b->p) {
+        crypto_wipe(b->p, b->len);
+        free(b->p);
+    }
+    b->p = NULL;
+    b->len = 0;
+}
+
+int ntlm_ctx_keep(struct ntlm_blob *slot, struct bytes_span msg)
+{
+    uint8_t *p = malloc(msg.len ? msg.len : 1);
+
+    if (!p)
+        return -1;
+    if (msg.len)
+        memcpy(p, msg.p, msg.len);
+    blob_clear(slot);
+    slot->p = p;
+    slot->len = msg.len;
+    return 0;
+}
+
+static void ctx_destroy(struct shim_object *obj)
+{
+    struct ntlm_ctx *ctx = (struct ntlm_ctx *)obj;
+
+    blob_clear(&ctx->negotiate);
+    blob_clear(&ctx->challenge);
+    ntlm_name_clear(&ctx->user);
+    ntlm_name_clear(&ctx->domain);
+    ntlm_name_clear(&ctx->target);
+    ntlm_name_clear(&ctx->server_name);
+    ntlm_name_clear(&ctx->computer);
+    ntlm_name_clear(&ctx->server_domain);
+    if (ctx->token)
+        sys_token_close(ctx->token);
+    /* Keys, RC4 states and hashes all go with the wipe. */
+    crypto_wipe(ctx, sizeof(*ctx));
+    free(ctx);
+}
+
+struct ntlm_ctx *ntlm_ctx_new(const struct shim_package *pkg, bool server)
+{
+    struct ntlm_ctx *ctx = calloc(1, sizeof(*ctx));
+
+    if (!ctx)
+        return NULL;
+    shim_object_init(&ctx->hdr, SHIM_KIND_CTXT, pkg, ctx_destroy);
+    sys_mutex_init(&ctx->lock);
+    ctx->server = server;
+    ctx->state = server ? NTLM_CHALLENGE_SENT : NTLM_NEGOTIATE_SENT;
+    return ctx;
+}
+
+struct ntlm_ctx *ntlm_ctx_from(shim_ctx *obj)
+{
+    if (!obj || obj->kind != SHIM_KIND_CTXT || obj->pkg != ntlm_package())
+        return NULL;
+    return (struct ntlm_ctx *)obj;
+}
+
+void ntlm_ctx_establish(struct ntlm_ctx *ctx, const uint8_t session_key[NTLM_KEY_SIZE])
+{
+    bool key_exch = (ctx->flags & NTLM_NEGOTIATE_KEY_EXCH) != 0;
+
+    memcpy(ctx->session_key, session_key, NTLM_KEY_SIZE);
+    ntlm_seal_dir_init(&ctx->send, session_key,
+                       ctx->server ? NTLM_SERVER_TO_CLIENT : NTLM_CLIENT_TO_SERVER, key_exch);
+    ntlm_seal_dir_init(&ctx->recv, session_key,
+                       ctx->server ? NTLM_CLIENT_TO_SERVER : NTLM_SERVER_TO_CLIENT, key_exch);
+    ctx->send_seq = ctx->recv_seq = 0;
+    ctx->established = (int64_t)ntlm_now();
+    blob_clear(&ctx->negotiate);
+    blob_clear(&ctx->challenge);
+    crypto_wipe(ctx->nt_hash, sizeof(ctx->nt_hash));
+    ctx->state = NTLM_ESTABLISHED;
+}
+
+void ntlm_ctx_fail(struct ntlm_ctx *ctx)
+{
+    blob_clear(&ctx->negotiate);
+    blob_clear(&ctx->challenge);
+    crypto_wipe(ctx->nt_hash, sizeof(ctx->nt_hash));
+    ctx->state = NTLM_FAILED;
+}
+
+/* ---- token buffers ----------------------------------------------------------- */
+
+static struct shim_buffer *find_token(const struct shim_buffer_desc *desc)
+{
+    if (!desc || !desc->buffers)
+        return NULL;
+    for (uint32_t i = 0; i < desc->count; i++)
+        if ((desc->buffers[i].type & ~SHIM_BUFFER_ATTRMASK) == SHIM_BUFFER_TOKEN)
+            return &desc->buffers[i];
+    return NULL;
+}
+
+shim_status ntlm_input_token(const struct shim_buffer_desc *in, struct bytes_span *token)
+{
+    const struct shim_buffer *b = find_token(in);
+
+    if (!b || !b->cb || !b->pv) {
+        WARN("no input token\n");
+        return SHIM_E_INVALID_TOKEN;
+    }
+    token->p = b->pv;
+    token->len = b->cb;
+    return SHIM_OK;
+}
+
+shim_status ntlm_output_token(struct shim_buffer_desc *out, bool allocate, struct bytes_span msg)
+{
+    struct shim_buffer *b = find_token(out);
+    void *p;
+
+    if (!b) {
+        WARN("no output token buffer\n");
+        return SHIM_E_BUFFER_TOO_SMALL;
+    }
+    if (msg.len > UINT32_MAX)
+        return SHIM_E_INTERNAL_ERROR;
+    if (allocate) {
+        if (!(p = sys_caller_alloc(msg.len)))
+            return SHIM_E_INSUFFICIENT_MEMORY;
+    } else {
+        if (!b->pv) {
+            WARN("output token buffer without memory\n");
+            return SHIM_E_INTERNAL_ERROR;
+        }
+        if (b->cb < msg.len) {
+            WARN("output token buffer of %u bytes for %lu\n", b->cb, (unsigned long)msg.len);
+            return SHIM_E_BUFFER_TOO_SMALL;
+        }
+        p = b->pv;
+    }
+    if (msg.len)
+        memcpy(p, msg.p, msg.len);
+    b->pv = p;
+    b->cb = (uint32_t)msg.len;
+    return SHIM_OK;
+}
+
+void ntlm_output_empty(struct shim_buffer_desc *out, bool allocate)
+{
+    struct shim_buffer *b = find_token(out);
+
+    if (!b)
+        return;
+    if (allocate)
+        b->pv = NULL;
+    b->cb = 0;
+}
+
+/* ---- calls on the context ---------------------------------------------------- */
+
+/* Nothing to release early: the object goes with its last reference. */
+shim_status ntlm_delete_context(shim_ctx *obj)
+{
+    return ntlm_ctx_from(obj) ? SHIM_OK : SHIM_E_INVALID_HANDLE;
+}
+
+/* NTLM never asks for CompleteAuthToken; calling it anyway is harmless. */
+shim_status ntlm_complete_auth_token(shim_ctx *obj, struct shim_buffer_desc *token)
+{
+    (void)token;
+    return ntlm_ctx_from(obj) ? SHIM_OK : SHIM_E_INVALID_HANDLE;
+}
+
+static const shim_wchar hmac_md5_w[] = { 'H', 'M', 'A', 'C', '-', 'M', 'D', '5', 0 };
+static const shim_wchar rsadsi_rc4_w[] = { 'R', 'S', 'A', 'D', 'S', 'I', ' ', 'R', 'C', '4', 0 };
+
+#define NTLM_SIGNATURE_ALG_HMAC_MD5 0xffffff76u
+
+static shim_status query_pkginfo(struct shim_pkginfo **out)
+{
+    const struct shim_package *pkg = ntlm_package();
+
+    return registry_make_pkginfo(&pkg, 1, out);
+}
+
+/* Attributes of the established session; the context lock is held. */
+static shim_status query_session(struct ntlm_ctx *ctx, uint32_t attr, void *buf)
+{
+    switch (attr) {
+    case SHIM_ATTR_NAMES: {
+        struct shim_ctx_names *n = buf;
+        return (n->sUserName = ntlm_join_caller(&ctx->domain, &ctx->user)) ? SHIM_OK
+                                                                           : SHIM_E_INSUFFICIENT_MEMORY;
+    }
+    case SHIM_ATTR_NATIVE_NAMES: {
+        struct shim_ctx_native_names *n = buf;
+        shim_wchar *client = ntlm_join_caller(&ctx->domain, &ctx->user);
+        shim_wchar *server = ntlm_wstr_caller(ctx->server_name.s, ctx->server_name.len);
+        if (!client || !server) {
+            sys_caller_free(client);
+            sys_caller_free(server);
+            return SHIM_E_INSUFFICIENT_MEMORY;
+        }
+        n->sClientName = client;
+        n->sServerName = server;
+        return SHIM_OK;
+    }
+    case SHIM_ATTR_SESSION_KEY: {
+        struct shim_ctx_session_key *k = buf;
+        uint8_t *key = sys_caller_alloc(NTLM_KEY_SIZE);
+        if (!key)
+            return SHIM_E_INSUFFICIENT_MEMORY;
+        memcpy(key, ctx->session_key, NTLM_KEY_SIZE);
+        k->SessionKey = key;
+        k->SessionKeyLength = NTLM_KEY_SIZE;
+        return SHIM_OK;
+    }
+    case SHIM_ATTR_KEY_INFO: {
+        struct shim_ctx_key_info *k = buf;
+        shim_wchar *sig = ntlm_wstr_caller(hmac_md5_w, wstr_len(hmac_md5_w));
+        shim_wchar *enc = ntlm_wstr_caller(rsadsi_rc4_w, wstr_len(rsadsi_rc4_w));
+        if (!sig || !enc) {
+            sys_caller_free(sig);
+            sys_caller_free(enc);
+            return SHIM_E_INSUFFICIENT_MEMORY;
+        }
+        k->sSignatureAlgorithmName = sig;
+        k->sEncryptAlgorithmName = enc;
+        k->KeySize = NTLM_KEY_SIZE * 8;
+        k->SignatureAlgorithm = NTLM_SIGNATURE_ALG_HMAC_MD5;
+        k->EncryptAlgorithm = SHIM_CALG_RC4;
+        return SHIM_OK;
+    }
+    case SHIM_ATTR_ACCESS_TOKEN: {
+        struct shim_ctx_access_token *t = buf;
+        if (!ctx->token)
+            return SHIM_E_NO_IMPERSONATION;
+        t->AccessToken = ctx->token;
+        return SHIM_OK;
+    }
+    case SHIM_ATTR_LIFESPAN: {
+        struct shim_ctx_lifespan *l = buf;
+        l->tsStart = ctx->established;
+        l->tsExpiry = NTLM_TIME_NEVER;
+        return SHIM_OK;
+    }
+    }
+    return SHIM_E_UNSUPPORTED_FUNCTION;
+}
+
+static shim_status query_locked(struct ntlm_ctx *ctx, uint32_t attr, void *buf)
+{
+    switch (attr) {
+    case SHIM_ATTR_SIZES: {
+        struct shim_ctx_sizes *s = buf;
+        s->cbMaxToken = NTLM_PKG_MAX_TOKEN;
+        s->cbMaxSignature = NTLM_SIGNATURE_SIZE;
+        s->cbBlockSize = 0;
+        s->cbSecurityTrailer = NTLM_SIGNATURE_SIZE;
+        return SHIM_OK;
+    }
+    case SHIM_ATTR_FLAGS:
+        ((struct shim_ctx_flags *)buf)->Flags = ctx->attrs;
+        return SHIM_OK;
+    case SHIM_ATTR_PACKAGE_INFO:
+        return query_pkginfo(&((struct shim_ctx_package_info *)buf)->PackageInfo);
+    case SHIM_ATTR_NEGOTIATION_INFO: {
+        struct shim_ctx_negotiation_info *n = buf;
+        shim_status st = query_pkginfo(&n->PackageInfo);
+        if (!st)
+            n->NegotiationState = ctx->state == NTLM_ESTABLISHED ? SHIM_NEGOTIATION_COMPLETE
+                                                                 : SHIM_NEGOTIATION_IN_PROGRESS;
+        return st;
+    }
+    case SHIM_ATTR_NAMES:
+    case SHIM_ATTR_NATIVE_NAMES:
+    case SHIM_ATTR_SESSION_KEY:
+    case SHIM_ATTR_KEY_INFO:
+    case SHIM_ATTR_ACCESS_TOKEN:
+    case SHIM_ATTR_LIFESPAN:
+        if (ctx->state != NTLM_ESTABLISHED) {
+            WARN("attribute %u of a context that is not established\n", attr);
+            return SHIM_E_INVALID_HANDLE;
+        }
+        return query_session(ctx, attr, buf);
+    }
+    TRACE("attribute %u not supported\n", attr);
+    return SHIM_E_UNSUPPORTED_FUNCTION;
+}
+
+shim_status ntlm_query_context_attributes(shim_ctx *obj, uint32_t attr, void *buf)
+{
+    struct ntlm_ctx *ctx = ntlm_ctx_from(obj);
+    shim_status st;
+
+    if (!ctx)
+        return SHIM_E_INVALID_HANDLE;
+    if (!buf)
+        return SHIM_E_INVALID_PARAMETER;
+    sys_mutex_lock(&ctx->lock);
+    st = query_locked(ctx, attr, buf);
+    sys_mutex_unlock(&ctx->lock);
+    return st;
+}
+
+/* The token of an established server context, or NULL.  It lives as long
+ * as the object, which the caller holds a reference to. */
+static sys_token ctx_token(struct ntlm_ctx *ctx)
+{
+    sys_token t;
+
+    sys_mutex_lock(&ctx->lock);
+    t = ctx->state == NTLM_ESTABLISHED ? ctx->token : NULL;
+    sys_mutex_unlock(&ctx->lock);
+    return t;
+}
+
+shim_status ntlm_impersonate(shim_ctx *obj)
+{
+    struct ntlm_ctx *ctx = ntlm_ctx_from(obj);
+    sys_token t;
+
+    if (!ctx)
+        return SHIM_E_INVALID_HANDLE;
+    if (!(t = ctx_token(ctx)))
+        return SHIM_E_NO_IMPERSONATION;
+    return sys_impersonate(t) ? SHIM_E_NO_IMPERSONATION : SHIM_OK;
+}
+
+shim_status ntlm_revert(shim_ctx *obj)
+{
+    struct ntlm_ctx *ctx = ntlm_ctx_from(obj);
+
+    if (!ctx)
+        return SHIM_E_INVALID_HANDLE;
+    if (!ctx->server)
+        return SHIM_E_NO_IMPERSONATION;
+    return sys_revert() ? SHIM_E_INTERNAL_ERROR : SHIM_OK;
+}
+
+shim_status ntlm_query_token(shim_ctx *obj, void **token)
+{
+    struct ntlm_ctx *ctx = ntlm_ctx_from(obj);
+    sys_token t;
+
+    if (!ctx)
+        return SHIM_E_INVALID_HANDLE;
+    if (!(t = ctx_token(ctx)))
+        return SHIM_E_NO_IMPERSONATION;
+    if (sys_token_duplicate_for_caller(t, token)) {
+        WARN("cannot duplicate the context's token\n");
+        return SHIM_E_INTERNAL_ERROR;
+    }
+    return SHIM_OK;
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# make check: the Check suites (native and ASan/UBSan), the Wine suite and
+# the interop suite, each run to the end; then one total line.
+# Usage: tests/check.sh BUILD_DIR "UNIT NAMES" "WINE NAMES"
+set -u
+b=$1 unit=$2 wine=$3
+here=$(cd "$(dirname "$0")" && pwd)
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+rc=0
+# shellcheck disable=SC2086
+"$here/unit/run.sh" "$b" $unit 2>&1 | tee -a "$log" || rc=1
+[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+# shellcheck disable=SC2086
+"$here/wine/run.sh" "$b" $wine 2>&1 | tee -a "$log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+"$here/interop/run.sh" "$b" 2>&1 | tee -a "$log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+
+# Check prints "NN%: Checks: N, Failures: F, Errors: E" per suite.
+read -r up uf < <(awk -F'[:,] *' '/^[0-9]+%: Checks:/ { n += $3; f += $5 + $7 } END { print n - f, f + 0 }' "$log")
+read -r wp wf ws < <(sed -nE 's/^wine: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/p' "$log" | tail -n 1)
+read -r ip if_ < <(sed -nE 's/^interop: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$log" | tail -n 1)
+wp=${wp:-0} wf=${wf:-1} ws=${ws:-0} ip=${ip:-0} if_=${if_:-1}
+echo
+echo "unit (Check, native + ASan/UBSan): $up passed, $uf failed"
+echo "wine: $wp passed, $wf failed, $ws skipped"
+echo "interop: $ip passed, $if_ failed"
+echo "total: $((up + wp + ip)) passed, $((uf + wf + if_)) failed, $ws skipped"
+exit $rc

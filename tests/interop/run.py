@@ -1,0 +1,232 @@
+#!/usr/bin/python3
+# sspishim — SPDX-License-Identifier: LGPL-2.1-or-later
+"""Interop of this DLL's NTLM with peers nobody here wrote.
+
+The Windows end is tests/interop/sspi_peer.exe under Wine (with this DLL as
+its secur32); the other end is
+  - python3-ntlm-auth's NtlmContext, as a client;
+  - Samba's ntlm_auth --helper-protocol=ntlmssp-client-1, as a client;
+  - Samba's ntlm_auth --helper-protocol=squid-2.5-ntlmssp, as a server.
+This script relays the tokens, then seals and unseals real messages both
+ways (for ntlm_auth, with the session key and flags it reports, through
+python3-ntlm-auth's SessionSecurity).  Ends with "interop: N passed, N failed".
+
+Usage: run.py PEER_EXE   (WINEPREFIX and WINEDLLOVERRIDES set by the caller;
+OPENSSL_CONF must enable the legacy provider for MD4)."""
+import base64
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+from ntlm_auth.ntlm import NtlmContext
+from ntlm_auth.session_security import SessionSecurity
+
+USER, DOMAIN, PASSWORD = "User", "Domain", "Password"
+passed = failed = 0
+
+
+def check(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("interop: Test failed: %s" % what, flush=True)
+    return cond
+
+
+def b64(data):
+    return base64.b64encode(data).decode() if data else "-"
+
+
+def unb64(text):
+    return b"" if text in ("", "-") else base64.b64decode(text)
+
+
+class Peer:
+    """sspi_peer.exe under Wine."""
+
+    def __init__(self, exe, role, env):
+        self.p = subprocess.Popen(["wine", exe, role], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL, text=True, env=env, cwd=os.path.dirname(exe))
+
+    def ask(self, line):
+        self.p.stdin.write(line + "\n")
+        self.p.stdin.flush()
+        return self.p.stdout.readline().strip()
+
+    def step(self, token=None):
+        r = self.ask("STEP " + b64(token) if token else "STEP").split()
+        if r[0] != "TOKEN":
+            return r[1], None
+        return r[1], unb64(r[2])
+
+    def close(self):
+        try:
+            self.ask("QUIT")
+        except (BrokenPipeError, OSError):
+            pass
+        self.p.wait(timeout=30)
+
+
+def exchange_messages(peer, wrap, unwrap, who):
+    """Seal with the other side and unseal here, then the other way."""
+    msg = ("hello from %s, sealed" % who).encode()
+    r = peer.ask("UNSEAL " + b64(wrap(msg)))
+    check(r == "DATA " + b64(msg), "%s: sspishim did not unseal the peer's message: %s" % (who, r))
+    msg2 = b"second message, sequence 1"
+    r = peer.ask("UNSEAL " + b64(wrap(msg2)))
+    check(r == "DATA " + b64(msg2), "%s: second message: %s" % (who, r))
+    tampered = bytearray(wrap(b"this one is altered in flight"))
+    tampered[20] ^= 1
+    r = peer.ask("UNSEAL " + b64(bytes(tampered)))
+    check(r.startswith("ERR 8009030f"), "%s: tampered message not refused as SEC_E_MESSAGE_ALTERED: %s" % (who, r))
+    reply = b"reply from sspishim"
+    for i in range(3):
+        r = peer.ask("SEAL " + b64(reply + bytes([i])))
+        ok = r.startswith("DATA ")
+        check(ok, "%s: sspishim SEAL failed: %s" % (who, r))
+        if ok:
+            try:
+                out = unwrap(unb64(r.split()[1]))
+            except Exception as e:  # the peer raises on a bad signature
+                out = repr(e).encode()
+            check(out == reply + bytes([i]), "%s: the peer unsealed %r" % (who, out))
+
+
+def python_client(exe, env):
+    print("== python3-ntlm-auth client -> sspishim server", flush=True)
+    server = Peer(exe, "server", env)
+    check(server.ask("SERVER") == "OK", "server credential")
+    client = NtlmContext(USER, PASSWORD, DOMAIN, ntlm_compatibility=3)
+    st, challenge = server.step(client.step())
+    check(st == "00090312" and challenge, "CHALLENGE: %s" % st)
+    st, _ = server.step(client.step(challenge))
+    check(st == "00000000", "AUTHENTICATE accepted: %s" % st)
+    r = server.ask("NAME")
+    check(r.lower() == "name domain\\user", "server sees %s" % r)
+    r = server.ask("KEY")
+    check(r == "DATA " + b64(client.session_key), "session keys differ: %s" % r)
+    exchange_messages(server, client.wrap, client.unwrap, "python client")
+    server.close()
+
+    server = Peer(exe, "server", env)
+    server.ask("SERVER")
+    bad = NtlmContext(USER, "wrong password", DOMAIN, ntlm_compatibility=3)
+    st, challenge = server.step(bad.step())
+    st, _ = server.step(bad.step(challenge))
+    check(st == "8009030c", "wrong password not refused as SEC_E_LOGON_DENIED: %s" % st)
+    server.close()
+
+
+class NtlmAuthHelper:
+    def __init__(self, args):
+        self.p = subprocess.Popen(["ntlm_auth"] + args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL, text=True)
+
+    def ask(self, line):
+        self.p.stdin.write(line + "\n")
+        self.p.stdin.flush()
+        return self.p.stdout.readline().strip()
+
+    def session(self, source):
+        key = unb64(self.ask("GK").split()[1])
+        flags = int(self.ask("GF").split()[1], 16)
+        return SessionSecurity(flags, key, source=source), key
+
+    def close(self):
+        self.p.stdin.close()
+        self.p.wait(timeout=30)
+
+
+def wrapper(sec):
+    def wrap(data):
+        sealed, sig = sec.wrap(data)
+        return sig + sealed
+
+    def unwrap(data):
+        return sec.unwrap(data[16:], data[:16])
+    return wrap, unwrap
+
+
+def samba_client(exe, env):
+    print("== Samba ntlm_auth client (ntlmssp-client-1) -> sspishim server", flush=True)
+    helper = NtlmAuthHelper(["--helper-protocol=ntlmssp-client-1", "--username=" + USER,
+                             "--password=" + PASSWORD, "--domain=" + DOMAIN])
+    server = Peer(exe, "server", env)
+    check(server.ask("SERVER") == "OK", "server credential")
+    # ask the helper for signing and sealing, or it negotiates neither
+    r = helper.ask("SF NTLMSSP_FEATURE_SESSION_KEY NTLMSSP_FEATURE_SIGN NTLMSSP_FEATURE_SEAL")
+    check(r == "OK", "ntlm_auth SF: %s" % r)
+    r = helper.ask("YR").split()
+    check(r[0] == "YR", "ntlm_auth NEGOTIATE: %s" % r)
+    st, challenge = server.step(unb64(r[1]))
+    check(st == "00090312", "CHALLENGE: %s" % st)
+    r = helper.ask("TT " + b64(challenge)).split()
+    # the client helper answers its last token with AF (done) rather than KK
+    check(r[0] in ("KK", "AF") and len(r) == 2, "ntlm_auth AUTHENTICATE: %s" % r)
+    st, _ = server.step(unb64(r[1]))
+    check(st == "00000000", "sspishim accepted ntlm_auth's AUTHENTICATE: %s" % st)
+    sec, key = helper.session("client")
+    check(server.ask("KEY") == "DATA " + b64(key), "session keys differ")
+    wrap, unwrap = wrapper(sec)
+    exchange_messages(server, wrap, unwrap, "ntlm_auth client")
+    server.close()
+    helper.close()
+
+
+def samba_server(exe, env):
+    print("== sspishim client -> Samba ntlm_auth server (squid-2.5-ntlmssp)", flush=True)
+    helper = NtlmAuthHelper(["--helper-protocol=squid-2.5-ntlmssp", "--username=" + USER,
+                             "--password=" + PASSWORD, "--domain=" + DOMAIN])
+    client = Peer(exe, "client", env)
+    check(client.ask("CLIENT %s %s %s" % (USER, DOMAIN, PASSWORD)) == "OK", "client credential")
+    st, negotiate = client.step()
+    check(st == "00090312", "NEGOTIATE: %s" % st)
+    r = helper.ask("YR " + b64(negotiate)).split()
+    check(r[0] == "TT", "ntlm_auth CHALLENGE: %s" % r)
+    st, authenticate = client.step(unb64(r[1]))
+    check(st == "00000000", "AUTHENTICATE: %s" % st)
+    r = helper.ask("KK " + b64(authenticate))
+    check(r.startswith("AF "), "ntlm_auth did not accept sspishim's AUTHENTICATE: %s" % r)
+    sec, key = helper.session("server")
+    check(client.ask("KEY") == "DATA " + b64(key), "session keys differ")
+    wrap, unwrap = wrapper(sec)
+    exchange_messages(client, wrap, unwrap, "ntlm_auth server")
+    client.close()
+    helper.close()
+
+    helper = NtlmAuthHelper(["--helper-protocol=squid-2.5-ntlmssp", "--username=" + USER,
+                             "--password=" + PASSWORD, "--domain=" + DOMAIN])
+    client = Peer(exe, "client", env)
+    client.ask("CLIENT %s %s %s" % (USER, DOMAIN, "wrong"))
+    st, negotiate = client.step()
+    r = helper.ask("YR " + b64(negotiate)).split()
+    st, authenticate = client.step(unb64(r[1]))
+    r = helper.ask("KK " + b64(authenticate))
+    check(r.startswith("NA"), "ntlm_auth accepted a wrong password: %s" % r)
+    client.close()
+    helper.close()
+
+
+def main():
+    exe = os.path.abspath(sys.argv[1])
+    tmp = tempfile.mkdtemp(prefix="sspishim-interop.")
+    accounts = os.path.join(tmp, "ntlm-users.txt")
+    with open(accounts, "w") as f:
+        f.write("%s:%s:%s\n" % (DOMAIN, USER, PASSWORD))
+    env = dict(os.environ, NTLM_USER_FILE=accounts)   # a Unix path, as gss-ntlmssp users write it
+    for scenario in (python_client, samba_client, samba_server):
+        try:
+            scenario(exe, env)
+        except Exception as e:  # a broken pipe or a parse error is a failure, not a crash of the run
+            check(False, "%s: %r" % (scenario.__name__, e))
+    shutil.rmtree(tmp, ignore_errors=True)
+    print("interop: %d passed, %d failed" % (passed, failed), flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

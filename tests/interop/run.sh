@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Interop with independent NTLM peers (see run.py), in a throwaway prefix.
+# Usage: tests/interop/run.sh BUILD_DIR
+set -u
+b=$(cd "$1" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/sspishim-interop.XXXXXX")
+trap 'wineserver -k >/dev/null 2>&1; rm -rf "$work"' EXIT
+export WINEPREFIX="$work/prefix" WINEDEBUG=-all WINEARCH=win64
+export WINEDLLOVERRIDES="mscoree,mshtml=;secur32=n,b"
+# python3-ntlm-auth computes MD4 through OpenSSL 3, which needs the legacy provider.
+cat > "$work/openssl.cnf" <<'CNF'
+openssl_conf = openssl_init
+[openssl_init]
+providers = provider_sect
+[provider_sect]
+default = default_sect
+legacy = legacy_sect
+[default_sect]
+activate = 1
+[legacy_sect]
+activate = 1
+CNF
+export OPENSSL_CONF="$work/openssl.cnf"
+if ! timeout 300 wineboot -i >"$work/wineboot.log" 2>&1; then
+    cat "$work/wineboot.log"; echo "interop: 0 passed, 1 failed"; exit 1
+fi
+wineserver -w
+mkdir -p "$work/bin"
+cp "$b/x86_64/secur32.dll" "$b/x86_64/tests/sspi_peer.exe" "$work/bin/"
+timeout 600 /usr/bin/python3 "$here/run.py" "$work/bin/sspi_peer.exe"
