@@ -133,4 +133,10 @@ shim_status ntlm_verify_signature(shim_ctx *ctx, struct shim_buffer_desc *msg, u
 shim_status ntlm_encrypt(shim_ctx *ctx, uint32_t qop, struct shim_buffer_desc *msg, uint32_t seq);
 shim_status ntlm_decrypt(shim_ctx *ctx, struct shim_buffer_desc *msg, uint32_t seq, uint32_t *qop);
 
+/* ---- export and import (export.c) -------------------------------------------- */
+
+shim_status ntlm_export_context(shim_ctx *ctx, int reset, uint8_t **payload, size_t *len, uint8_t *role);
+shim_status ntlm_import_context(const struct shim_package *pkg, uint8_t role, const uint8_t *payload,
+                                size_t len, void *token, shim_ctx **ctx);
+
 #endif

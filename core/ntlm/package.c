@@ -34,8 +34,8 @@ static const struct shim_package_ops ntlm_ops = {
     .encrypt = ntlm_encrypt,
     .decrypt = ntlm_decrypt,
     .query_token = ntlm_query_token,
-    .export_context = NULL,               /* export and import: a separate piece of work */
-    .import_context = NULL,
+    .export_context = ntlm_export_context,
+    .import_context = ntlm_import_context,
 };
 
 static const struct shim_package ntlm_pkg = {

@@ -1,6 +1,7 @@
 /* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The native platform under the core, for unit tests and native tools. */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <stdatomic.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 
 #include "sspishim/sys.h"
@@ -136,4 +138,144 @@ char *sys_accounts_path(void)
 {
     const char *p = getenv("NTLM_USER_FILE");
     return p ? strdup(p) : NULL;
+}
+
+/* ---- the machine key file ------------------------------------------------ */
+
+/* Creates dir (one level) owner-only; an existing one is left as it is. */
+static int make_dir(const char *dir)
+{
+    return mkdir(dir, 0700) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+/* Default: $HOME/.config/sspishim/machine.key. */
+char *sys_machine_key_path(void)
+{
+    const char *p = getenv("SSPISHIM_MACHINE_KEY"), *home = getenv("HOME");
+    static const char tail[] = "/.config/sspishim/machine.key";
+    char *path;
+    size_t n;
+
+    if (p && *p) return strdup(p);
+    if (!home || !*home) return NULL;
+    n = strlen(home);
+    if (!(path = malloc(n + sizeof(tail)))) return NULL;
+    memcpy(path, home, n);
+    memcpy(path + n, tail, sizeof(tail));
+    /* Cut the path at each '/' of the tail in turn to create its folders. */
+    for (size_t i = n + 1; path[i]; i++) {
+        if (path[i] != '/') continue;
+        path[i] = 0;
+        int bad = make_dir(path);
+        path[i] = '/';
+        if (bad) break;   /* the caller's create reports it */
+    }
+    return path;
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+
+    while (len) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* Last resort for file systems without hard links: O_EXCL on the file
+ * itself.  A reader racing the write could then see it short, which the
+ * key's own length and check value catch. */
+static int create_in_place(const char *path, const void *data, size_t len)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+    if (fd < 0) return errno == EEXIST ? 1 : -1;
+    if (write_all(fd, data, len) || fsync(fd)) {
+        close(fd);
+        unlink(path);   /* ours, and incomplete */
+        return -1;
+    }
+    return close(fd) ? -1 : 0;
+}
+
+/* Written to a temporary file (mkstemp: O_EXCL, mode 0600) in the same
+ * folder, then link()ed to its name: link fails with EEXIST rather than
+ * replace, and the name appears with the whole content at once. */
+int sys_create_exclusive(const char *path, const void *data, size_t len)
+{
+    static const char suffix[] = ".tmp-XXXXXX";
+    size_t n = strlen(path);
+    char *tmp = malloc(n + sizeof(suffix));
+    int fd, ret;
+
+    if (!tmp) return -1;
+    memcpy(tmp, path, n);
+    memcpy(tmp + n, suffix, sizeof(suffix));
+    if ((fd = mkstemp(tmp)) < 0) {
+        free(tmp);
+        return -1;
+    }
+    if (write_all(fd, data, len) || fsync(fd) || close(fd)) {
+        unlink(tmp);
+        free(tmp);
+        return -1;
+    }
+    if (link(tmp, path) == 0) ret = 0;
+    else if (errno == EEXIST) ret = 1;
+    else if (errno == EPERM || errno == EOPNOTSUPP || errno == ENOSYS) ret = 2;   /* no hard links */
+    else ret = -1;
+    unlink(tmp);
+    free(tmp);
+    return ret == 2 ? create_in_place(path, data, len) : ret;
+}
+
+int sys_read_file(const char *path, void *buf, size_t max, size_t *len)
+{
+    unsigned char *p = buf;
+    size_t got = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    *len = 0;
+    if (fd < 0) return errno == ENOENT ? 1 : -1;
+    while (got < max) {
+        ssize_t n = read(fd, p + got, max - got);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            close(fd);
+            return -1;
+        }
+        if (!n) break;
+        got += (size_t)n;
+    }
+    close(fd);
+    *len = got;
+    return 0;
+}
+
+/* Counted in the child by an atfork handler, registered on first use: a
+ * fork before that has nothing yet to invalidate. */
+static atomic_ulong fork_generation;
+static pthread_once_t fork_watch = PTHREAD_ONCE_INIT;
+
+static void forked_child(void)
+{
+    atomic_fetch_add(&fork_generation, 1);
+}
+
+static void watch_forks(void)
+{
+    pthread_atfork(NULL, NULL, forked_child);
+}
+
+unsigned long sys_fork_generation(void)
+{
+    pthread_once(&fork_watch, watch_forks);
+    return atomic_load(&fork_generation);
 }

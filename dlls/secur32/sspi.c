@@ -280,30 +280,3 @@ SECURITY_STATUS WINAPI DecryptMessage(PCtxtHandle ctx, PSecBufferDesc msg, ULONG
     TRACE("(%s, %p, %lu, %p)\n", dbg_handle(SHIM_H(ctx)), (void *)msg, (unsigned long)seq, (void *)qop);
     CTX_CALL(decrypt, msg != NULL, SEC_E_INVALID_TOKEN, (struct shim_buffer_desc *)msg, seq, (uint32_t *)qop);
 }
-
-/* ---- handing a context to another process ---------------------------- */
-
-SECURITY_STATUS WINAPI ExportSecurityContext(PCtxtHandle ctx, ULONG flags, PSecBuffer packed, HANDLE *token)
-{
-    TRACE("(%s, %#lx, %p, %p)\n", dbg_handle(SHIM_H(ctx)), (unsigned long)flags, (void *)packed, (void *)token);
-    CTX_CALL(export_context, packed != NULL, SEC_E_INVALID_PARAMETER, flags, (struct shim_buffer *)packed, (void **)token);
-}
-
-SECURITY_STATUS WINAPI ImportSecurityContextW(SEC_WCHAR *package, PSecBuffer packed, void *token, PCtxtHandle ctx)
-{
-    TRACE("(%s, %p, %p, %p)\n", dbg_wstr(WSTR(package)), (void *)packed, token, (void *)ctx);
-    if (!packed || !ctx) RETURN(SEC_E_INVALID_PARAMETER);
-    const struct shim_package *pkg = registry_find(WSTR(package));
-    if (!pkg) RETURN(SEC_E_SECPKG_NOT_FOUND);
-    if (!pkg->ops->import_context) RETURN(SEC_E_UNSUPPORTED_FUNCTION);
-    shim_ctx *obj = NULL;
-    SECURITY_STATUS st = pkg->ops->import_context(pkg, (struct shim_buffer *)packed, token, &obj);
-    if (st == SEC_E_OK) {
-        st = handles_insert(obj, (struct shim_handle *)ctx);
-        if (st != SEC_E_OK) {
-            if (pkg->ops->delete_context) pkg->ops->delete_context(obj);
-            shim_object_put(obj);
-        }
-    }
-    RETURN(st);
-}

@@ -69,9 +69,16 @@ struct shim_package_ops {
     shim_status (*encrypt)(shim_ctx *ctx, uint32_t qop, struct shim_buffer_desc *msg, uint32_t seq);
     shim_status (*decrypt)(shim_ctx *ctx, struct shim_buffer_desc *msg, uint32_t seq, uint32_t *qop);
     shim_status (*query_token)(shim_ctx *ctx, void **token);
-    shim_status (*export_context)(shim_ctx *ctx, uint32_t flags, struct shim_buffer *packed, void **token);
-    shim_status (*import_context)(const struct shim_package *pkg, struct shim_buffer *packed,
-                                  void *token, shim_ctx **ctx);
+    /* Export and import deal in the package's own payload; the envelope
+     * (core/context_export.c) protects it and carries the package name.
+     * export: a malloc'd payload (wiped and freed by the caller), and the
+     * context's role (PACKED_ROLE_CLIENT/SERVER); with reset set, the
+     * payload describes the context as it was when its handshake finished.
+     * import: on success the new context owns token (may be NULL); on
+     * failure the caller still does. */
+    shim_status (*export_context)(shim_ctx *ctx, int reset, uint8_t **payload, size_t *len, uint8_t *role);
+    shim_status (*import_context)(const struct shim_package *pkg, uint8_t role, const uint8_t *payload,
+                                  size_t len, void *token, shim_ctx **ctx);
 };
 
 struct shim_package {

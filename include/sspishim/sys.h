@@ -64,4 +64,27 @@ shim_wchar *sys_current_user(void);
  * for fopen(), or NULL when there is none. */
 char *sys_accounts_path(void);
 
+/* The machine key file (core/machine_key.c): SSPISHIM_MACHINE_KEY when set
+ * (a Unix path is accepted on Windows as well), otherwise the platform's
+ * default, whose folder is created, owner-only, when missing.  A malloc'd
+ * UTF-8 path, or NULL when there is none. */
+char *sys_machine_key_path(void);
+/* Creates path holding exactly data[0..len), only if nothing is there, and
+ * so that no reader ever sees it partly written (written aside, then
+ * linked or renamed into place without replacing).  Owner-only access where
+ * the platform allows.  0 created, 1 it already exists (left untouched),
+ * -1 error. */
+int sys_create_exclusive(const char *path, const void *data, size_t len);
+/* Reads at most max bytes of path into buf, *len of them.  0 read (a
+ * longer file gives *len == max), 1 no such file, -1 error. */
+int sys_read_file(const char *path, void *buf, size_t max, size_t *len);
+
+/* Changes in a child process after fork(), so state copied into it (such
+ * as a nonce counter) can tell it is a copy.  Windows has no fork. */
+#ifdef _WIN32
+static inline unsigned long sys_fork_generation(void) { return 0; }
+#else
+unsigned long sys_fork_generation(void);
+#endif
+
 #endif

@@ -36,6 +36,7 @@ typedef uint16_t shim_wchar;   /* WCHAR: UTF-16 code unit on every platform */
 #define SHIM_E_INCOMPLETE_MESSAGE       ((shim_status)0x80090318)
 #define SHIM_E_BUFFER_TOO_SMALL         ((shim_status)0x80090321)
 #define SHIM_E_WRONG_PRINCIPAL          ((shim_status)0x80090322)
+#define SHIM_E_DECRYPT_FAILURE          ((shim_status)0x80090330)
 #define SHIM_E_INVALID_PARAMETER        ((shim_status)0x8009035d)
 
 /* SecBuffer / SecBufferDesc / SecHandle */
