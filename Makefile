@@ -39,7 +39,7 @@ WINE_TESTS := $(foreach a,$(ARCHES),$(foreach t,$(WINE_NAMES) sspi_peer,$(B)/$(a
 UNIT_BINS  := $(foreach t,$(UNIT_NAMES),$(B)/native/tests/$(t) $(B)/asan/tests/$(t))
 
 .PHONY: all dlls progs unit wine-tests check check-unit check-wine check-interop install uninstall clean demo bench
-all: dlls progs unit wine-tests
+all: dlls progs unit wine-tests layout inspect
 dlls: $(DLLS)
 progs: $(PROGS)
 unit: $(UNIT_BINS)
@@ -121,3 +121,6 @@ clean:
 
 # Objects are kept between runs, not treated as intermediate files.
 .SECONDARY:
+
+include mk/layout.mk
+include mk/inspect.mk

@@ -16,15 +16,20 @@ rc=0
 [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
 "$here/interop/run.sh" "$b" 2>&1 | tee -a "$log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+"$here/layout/run.sh" "$b" 2>&1 | tee -a "$log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
 
 # Check prints "NN%: Checks: N, Failures: F, Errors: E" per suite.
 read -r up uf < <(awk -F'[:,] *' '/^[0-9]+%: Checks:/ { n += $3; f += $5 + $7 } END { print n - f, f + 0 }' "$log")
 read -r wp wf ws < <(sed -nE 's/^wine: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/p' "$log" | tail -n 1)
 read -r ip if_ < <(sed -nE 's/^interop: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$log" | tail -n 1)
+read -r lp lf ls < <(sed -nE 's/^layout: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/p' "$log" | tail -n 1)
+lp=${lp:-0} lf=${lf:-1} ls=${ls:-0}
 wp=${wp:-0} wf=${wf:-1} ws=${ws:-0} ip=${ip:-0} if_=${if_:-1}
 echo
 echo "unit (Check, native + ASan/UBSan): $up passed, $uf failed"
 echo "wine: $wp passed, $wf failed, $ws skipped"
 echo "interop: $ip passed, $if_ failed"
-echo "total: $((up + wp + ip)) passed, $((uf + wf + if_)) failed, $ws skipped"
+echo "layout (32/64-bit packed context): $lp passed, $lf failed, $ls skipped"
+echo "total: $((up + wp + ip + lp)) passed, $((uf + wf + if_ + lf)) failed, $((ws + ls)) skipped"
 exit $rc

@@ -112,7 +112,10 @@ int sys_token_duplicate_for_caller(sys_token t, void **out)
 int sys_token_adopt(void *handle, sys_token *out)
 {
     HANDLE h;
-    if (!DuplicateHandle(GetCurrentProcess(), handle, GetCurrentProcess(), &h, 0, FALSE, DUPLICATE_SAME_ACCESS)) return -1;
+    /* DuplicateTokenEx, not DuplicateHandle: it refuses a handle that is
+     * not a token, and gives the impersonation token SetThreadToken needs
+     * even when the caller passes a primary one. */
+    if (!DuplicateTokenEx(handle, 0, NULL, SecurityImpersonation, TokenImpersonation, &h)) return -1;
     InterlockedIncrement(&secur32_live_tokens);
     *out = h;
     return 0;

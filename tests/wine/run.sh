@@ -11,6 +11,7 @@ trap 'wineserver -k >/dev/null 2>&1; rm -rf "$work"' EXIT
 export WINEPREFIX="$work/prefix" WINEDEBUG=-all WINEARCH=win64
 export WINEDLLOVERRIDES="mscoree,mshtml=;secur32=n,b"
 passed=0 failed=0 skipped=0
+runnable=""
 
 echo "== creating a throwaway prefix"
 if ! timeout 300 wineboot -i >"$work/wineboot.log" 2>&1; then
@@ -20,12 +21,13 @@ if ! timeout 300 wineboot -i >"$work/wineboot.log" 2>&1; then
 fi
 wineserver -w
 
-# run_one ARCH DIR NAME: runs DIR/NAME.exe and adds its counts to the tally.
+# run_one ARCH DIR NAME [ARG...]: runs DIR/NAME.exe and adds its counts to the tally.
 run_one() {
     local arch=$1 dir=$2 t=$3 out rc line n f s
-    echo "== $arch/$t"
-    out="$work/$arch-$t.out"
-    (cd "$dir" && SSPISHIM_TEST_DATA='..\data' timeout 300 wine "./$t.exe" 2>"$out.err" | tr -d '\r' >"$out"
+    shift 3
+    echo "== $arch/$t${*:+ $*}"
+    out="$work/$arch-$t$(printf '%s' "$*" | tr -c 'a-zA-Z0-9' _).out"
+    (cd "$dir" && SSPISHIM_TEST_DATA='..\data' timeout 300 wine "./$t.exe" "$@" 2>"$out.err" | tr -d '\r' >"$out"
      exit "${PIPESTATUS[0]}")
     rc=$?
     cat "$out"
@@ -73,10 +75,51 @@ for arch in x86_64 i686; do
         skipped=$((skipped + n))
         continue
     fi
+    runnable="$runnable $arch"
     for t in "$@"; do
         run_one "$arch" "$dir" "$t"
     done
 done
+
+# A conversation exported by one architecture and carried on by the other
+# (and by the same one, which proves the route itself).
+if [ -f "$b/x86_64/tests/export.exe" ]; then
+    for from in x86_64 i686; do
+        for to in x86_64 i686; do
+            if [[ " $runnable " != *" $from "* || " $runnable " != *" $to "* ]]; then
+                echo "== export $from -> import $to: skipped: Wine cannot run $( [[ " $runnable " == *" $from "* ]] && echo "$to" || echo "$from") programs here"
+                skipped=$((skipped + 1))
+                continue
+            fi
+            run_one "$from" "$work/$from" export --write "..\\state-$from-$to.bin"
+            run_one "$to" "$work/$to" export --read "..\\state-$from-$to.bin"
+        done
+    done
+fi
+
+# tools/sspishim-inspect on a blob this prefix made: it verifies, a damaged
+# copy does not, another key is named as such, and no key byte is printed.
+if [[ " $runnable " == *" x86_64 "* ]] && [ -x "$b/native/sspishim-inspect" ]; then
+    echo "== tools/sspishim-inspect"
+    run_one x86_64 "$work/x86_64" export --blob "..\\blob.bin"
+    inspect() { "$src/tools/sspishim-inspect" "$@" >"$work/inspect.out" 2>&1; }
+    keyhex=$(od -An -tx1 -j8 -N32 "$WINEPREFIX/drive_c/ProgramData/sspishim/machine.key" | tr -d ' \n')
+    check "inspect: the prefix has a machine key" test ${#keyhex} -eq 64
+    check "inspect: the blob verifies" inspect "$work/blob.bin"
+    cat "$work/inspect.out"
+    check "inspect: header printed" grep -q "^package *NTLM" "$work/inspect.out"
+    check "inspect: role printed" grep -q "^role *server" "$work/inspect.out"
+    check "inspect: no key material" bash -c "! tr -d ' \n' <'$work/inspect.out' | grep -qi '${keyhex:0:16}\|${keyhex:16:16}\|${keyhex:32:16}\|${keyhex:48:16}'"
+    cp "$work/blob.bin" "$work/bad.bin"
+    byte=$(od -An -tu1 -j100 -N1 "$work/blob.bin" | tr -d ' ')
+    printf "\\x$(printf %02x $((byte ^ 1)))" | dd of="$work/bad.bin" bs=1 seek=100 conv=notrunc 2>/dev/null
+    check "inspect: an altered blob is refused" bash -c "! '$src/tools/sspishim-inspect' '$work/bad.bin' >'$work/inspect.out'"
+    check "inspect: ... and called altered" grep -q "altered" "$work/inspect.out"
+    head -c 60 "$work/blob.bin" >"$work/bad.bin"
+    check "inspect: a truncated blob is refused" bash -c "! '$src/tools/sspishim-inspect' '$work/bad.bin' >'$work/inspect.out'"
+    check "inspect: another prefix's key is named as such" bash -c \
+        "WINEPREFIX='$work/nowhere' '$src/tools/sspishim-inspect' --key '$src/tests/data/other-machine.key' '$work/blob.bin' | grep -q 'another machine key'"
+fi
 
 # Per program through tools/sspishim-run: no DLL next to the program and
 # no override set beforehand; the DLL it placed is gone afterwards.

@@ -1,0 +1,428 @@
+/* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
+/* context_export / context_import with the NTLM package, natively: the
+ * imported context carries on the conversation where the exporter stopped
+ * (or afresh with RESET_NEW), and every kind of bad blob is refused without
+ * leaving anything behind.  Tokens cannot be handed out natively, so the
+ * token paths are the Wine suite's (tests/wine/export.c). */
+#include "ntlm_session.h"
+
+#include "sspishim/context_export.h"
+#include "sspishim/machine_key.h"
+#include "sspishim/packed.h"
+
+static char keyfile[128];
+
+static void export_setup(void)
+{
+    setup();
+    snprintf(keyfile, sizeof(keyfile), "%s/machine.key", dir);
+    setenv("SSPISHIM_MACHINE_KEY", keyfile, 1);
+    machine_key_forget();
+    if (!registry_find(w("NTLM")))   /* once per process, with or without CK_FORK */
+        ck_st(registry_add(pkg), SHIM_OK);
+}
+
+static void export_teardown(void)
+{
+    machine_key_forget();
+    packed_forget();
+    unlink(keyfile);
+    teardown();
+}
+
+static void blob_free(struct shim_buffer *b)
+{
+    sys_caller_free(b->pv);
+    b->pv = NULL;
+    b->cb = 0;
+}
+
+static shim_ctx *import_ok(const char *name, struct shim_buffer *b)
+{
+    shim_ctx *c = NULL;
+
+    ck_st(context_import(w(name), b, NULL, &c), SHIM_OK);
+    ck_assert_ptr_nonnull(c);
+    return c;
+}
+
+/* from seals "text" and to opens it. */
+static void ck_seal(shim_ctx *from, shim_ctx *to, const char *text)
+{
+    struct msg m;
+    size_t n = strlen(text);
+
+    ck_st(ops->encrypt(from, 0, msg_init(&m, text), 0), SHIM_OK);
+    ck_assert(memcmp(m.data, text, n) != 0);
+    ck_st(ops->decrypt(to, &m.d, 0, NULL), SHIM_OK);
+    ck_assert_mem_eq(m.data, text, n);
+}
+
+static uint32_t sig_seq(const struct msg *m)
+{
+    return m->sig[12] | m->sig[13] << 8 | (uint32_t)m->sig[14] << 16 | (uint32_t)m->sig[15] << 24;
+}
+
+/* Both roles: after a few messages each way, the imported copy takes over
+ * and the peer notices nothing. */
+START_TEST(carries_on)
+{
+    struct session s;
+    struct shim_buffer b = { 0 };
+
+    for (int server = 0; server < 2; server++) {
+        established(&s);
+        for (int i = 0; i < 3; i++) {
+            ck_seal(s.cctx, s.sctx, "to the server");
+            ck_seal(s.sctx, s.cctx, "to the client");
+        }
+        shim_ctx **mine = server ? &s.sctx : &s.cctx, *peer = server ? s.cctx : s.sctx;
+        ck_st(context_export(*mine, 0, &b, NULL), SHIM_OK);
+        ck_assert_uint_eq(b.type, SHIM_BUFFER_DATA);
+        ck_assert_uint_lt(b.cb, 1024);
+        ck_assert_mem_eq(b.pv, "SSPX", 4);
+        shim_ctx *copy = import_ok(server ? "NTLM" : "ntlm", &b);
+        blob_free(&b);
+        ctx_delete(*mine);           /* the exporter is gone; the copy speaks for it */
+        *mine = NULL;
+        for (int i = 0; i < 3; i++) {
+            ck_seal(peer, copy, "after the hand-off, in");
+            ck_seal(copy, peer, "after the hand-off, out");
+        }
+        struct msg m;
+        ck_st(ops->make_signature(copy, 0, msg_init(&m, "signed"), 0), SHIM_OK);
+        ck_assert_uint_eq(sig_seq(&m), 6);
+        ck_st(ops->verify_signature(peer, &m.d, 0, NULL), SHIM_OK);
+        ctx_delete(copy);
+        session_free(&s);
+    }
+}
+END_TEST
+
+/* The copy is complete: names, flags and sizes survive. */
+START_TEST(attributes_survive)
+{
+    struct session s;
+    struct shim_buffer b = { 0 };
+    struct shim_ctx_names before = { 0 }, after = { 0 };
+    struct shim_ctx_flags fb = { 0 }, fa = { 0 };
+
+    established(&s);
+    ck_st(context_export(s.sctx, 0, &b, NULL), SHIM_OK);
+    shim_ctx *copy = import_ok("NTLM", &b);
+    blob_free(&b);
+    ck_st(ops->query_context_attributes(s.sctx, SHIM_ATTR_NAMES, &before), SHIM_OK);
+    ck_st(ops->query_context_attributes(copy, SHIM_ATTR_NAMES, &after), SHIM_OK);
+    ck_assert(wstr_is(after.sUserName, "DOMAIN\\alice"));
+    for (size_t i = 0; before.sUserName[i] || after.sUserName[i]; i++)
+        ck_assert_uint_eq(before.sUserName[i], after.sUserName[i]);
+    sys_caller_free(before.sUserName);
+    sys_caller_free(after.sUserName);
+    ck_st(ops->query_context_attributes(s.sctx, SHIM_ATTR_FLAGS, &fb), SHIM_OK);
+    ck_st(ops->query_context_attributes(copy, SHIM_ATTR_FLAGS, &fa), SHIM_OK);
+    ck_assert_uint_eq(fa.Flags, fb.Flags);
+    ctx_delete(copy);
+    session_free(&s);
+}
+END_TEST
+
+/* RESET_NEW: the copy starts as the handshake left the context; a peer
+ * that also starts afresh talks to it, and sequence numbers restart at 0. */
+START_TEST(reset_new)
+{
+    struct session s;
+    struct shim_buffer b = { 0 };
+    struct msg m;
+
+    established(&s);
+    for (int i = 0; i < 4; i++)
+        ck_seal(s.cctx, s.sctx, "before");
+    ck_st(context_export(s.sctx, SHIM_EXPORT_RESET_NEW, &b, NULL), SHIM_OK);
+    shim_ctx *server = import_ok("NTLM", &b);
+    blob_free(&b);
+    /* The old client is four messages on: the fresh server refuses it. */
+    ck_st(ops->encrypt(s.cctx, 0, msg_init(&m, "stale"), 0), SHIM_OK);
+    ck_assert_uint_eq(sig_seq(&m), 4);
+    ck_assert(ops->decrypt(server, &m.d, 0, NULL) < 0);
+    /* A fresh client does. */
+    ck_st(context_export(s.cctx, SHIM_EXPORT_RESET_NEW, &b, NULL), SHIM_OK);
+    shim_ctx *client = import_ok("NTLM", &b);
+    blob_free(&b);
+    ck_st(ops->encrypt(client, 0, msg_init(&m, "fresh"), 0), SHIM_OK);
+    ck_assert_uint_eq(sig_seq(&m), 0);
+    ck_st(ops->decrypt(server, &m.d, 0, NULL), SHIM_OK);
+    ck_assert_mem_eq(m.data, "fresh", 5);
+    ck_seal(server, client, "and back");
+    /* The exporter itself is untouched by RESET_NEW. */
+    ck_seal(s.sctx, s.cctx, "old pair goes on");
+    ctx_delete(client);
+    ctx_delete(server);
+    session_free(&s);
+}
+END_TEST
+
+/* Exporting twice without reset gives two copies at the same point: each
+ * can take the next message, as a fork would. */
+START_TEST(export_is_a_snapshot)
+{
+    struct session s;
+    struct shim_buffer b1 = { 0 }, b2 = { 0 };
+    struct msg m;
+
+    established(&s);
+    ck_st(context_export(s.sctx, 0, &b1, NULL), SHIM_OK);
+    ck_st(context_export(s.sctx, 0, &b2, NULL), SHIM_OK);
+    ck_assert(b1.cb == b2.cb && memcmp(b1.pv, b2.pv, b1.cb) != 0);   /* fresh nonce each time */
+    shim_ctx *a = import_ok("NTLM", &b1), *c = import_ok("NTLM", &b2);
+    blob_free(&b1);
+    blob_free(&b2);
+    ck_st(ops->encrypt(s.cctx, 0, msg_init(&m, "either"), 0), SHIM_OK);
+    struct msg m2 = m;
+    m2.b[0].pv = m2.sig;
+    m2.b[1].pv = m2.data;
+    m2.d.buffers = m2.b;
+    ck_st(ops->decrypt(a, &m.d, 0, NULL), SHIM_OK);
+    ck_st(ops->decrypt(c, &m2.d, 0, NULL), SHIM_OK);
+    ck_assert_mem_eq(m.data, "either", 6);
+    ck_assert_mem_eq(m2.data, "either", 6);
+    ctx_delete(a);
+    ctx_delete(c);
+    session_free(&s);
+}
+END_TEST
+
+START_TEST(flags)
+{
+    struct session s;
+    struct shim_buffer b = { 0 };
+
+    established(&s);
+    ck_st(context_export(s.sctx, SHIM_EXPORT_TO_KERNEL, &b, NULL), SHIM_E_UNSUPPORTED_FUNCTION);
+    ck_st(context_export(s.sctx, SHIM_EXPORT_TO_KERNEL | SHIM_EXPORT_RESET_NEW, &b, NULL),
+          SHIM_E_UNSUPPORTED_FUNCTION);
+    ck_st(context_export(s.sctx, 0x8, &b, NULL), SHIM_E_INVALID_PARAMETER);
+    ck_st(context_export(s.sctx, 0x80000000u, &b, NULL), SHIM_E_INVALID_PARAMETER);
+    ck_assert_ptr_null(b.pv);
+    /* DELETE_OLD is the DLL's (the handle goes); the core exports as usual. */
+    ck_st(context_export(s.sctx, SHIM_EXPORT_DELETE_OLD | SHIM_EXPORT_RESET_NEW, &b, NULL), SHIM_OK);
+    blob_free(&b);
+    session_free(&s);
+}
+END_TEST
+
+START_TEST(only_established_contexts)
+{
+    struct session s;
+    struct shim_buffer b = { 0 };
+
+    session_init(&s, "alice", "DOMAIN", "Password1");
+    ck_st(step(true, s.ccred, &s.cctx, s.creq, NULL, &s.neg, NULL), SHIM_I_CONTINUE_NEEDED);
+    ck_st(context_export(s.cctx, 0, &b, NULL), SHIM_E_UNSUPPORTED_FUNCTION);
+    ck_st(step(false, s.scred, &s.sctx, s.sreq, &s.neg, &s.chal, NULL), SHIM_I_CONTINUE_NEEDED);
+    ck_st(context_export(s.sctx, 0, &b, NULL), SHIM_E_UNSUPPORTED_FUNCTION);
+    ck_assert_ptr_null(b.pv);
+    session_free(&s);
+}
+END_TEST
+
+/* ---- bad blobs ---------------------------------------------------------------- */
+
+static void ck_refused(const char *name, const void *blob, size_t len, shim_status want)
+{
+    struct shim_buffer b = { (uint32_t)len, SHIM_BUFFER_DATA, (void *)blob };
+    shim_ctx *c = (shim_ctx *)&c;    /* must come back NULL */
+    struct handles_stats hs;
+
+    handles_stats(&hs);
+    size_t live = hs.live_objects;
+    c = NULL;
+    ck_st(context_import(w(name), &b, NULL, &c), want);
+    ck_assert_ptr_null(c);
+    handles_stats(&hs);
+    ck_assert_uint_eq(hs.live_objects, live);
+}
+
+static struct shim_buffer exported(struct session *s)
+{
+    struct shim_buffer b = { 0 };
+
+    established(s);
+    ck_st(context_export(s->sctx, 0, &b, NULL), SHIM_OK);
+    return b;
+}
+
+START_TEST(truncated_and_padded)
+{
+    struct session s;
+    struct shim_buffer b = exported(&s);
+    uint8_t *big = malloc(b.cb + 1);
+
+    for (uint32_t n = 0; n < b.cb; n++)
+        ck_refused("NTLM", b.pv, n, SHIM_E_INVALID_TOKEN);
+    memcpy(big, b.pv, b.cb);
+    big[b.cb] = 0;
+    ck_refused("NTLM", big, b.cb + 1, SHIM_E_INVALID_TOKEN);
+    free(big);
+    /* Still good after all that. */
+    shim_ctx *c = import_ok("NTLM", &b);
+    ctx_delete(c);
+    blob_free(&b);
+    session_free(&s);
+}
+END_TEST
+
+START_TEST(every_bit_flipped)
+{
+    struct session s;
+    struct shim_buffer b = exported(&s);
+    uint8_t *p = b.pv;
+
+    for (uint32_t i = 0; i < b.cb; i++) {
+        for (int bit = 0; bit < 8; bit += 3) {
+            p[i] ^= (uint8_t)(1u << bit);
+            struct shim_buffer t = { b.cb, SHIM_BUFFER_DATA, p };
+            shim_ctx *c = NULL;
+            shim_status st = context_import(w("NTLM"), &t, NULL, &c);
+            ck_assert_msg(st < 0, "byte %u bit %d flipped: accepted", i, bit);
+            ck_assert_ptr_null(c);
+            p[i] ^= (uint8_t)(1u << bit);
+        }
+    }
+    /* The version field: another release's blob, not a damaged one. */
+    p[4] = 2;
+    ck_refused("NTLM", p, b.cb, SHIM_E_UNSUPPORTED_FUNCTION);
+    p[4] = 1;
+    /* The tag and the ciphertext: tampering. */
+    p[b.cb - 1] ^= 1;
+    ck_refused("NTLM", p, b.cb, SHIM_E_MESSAGE_ALTERED);
+    p[b.cb - 1] ^= 1;
+    p[b.cb / 2] ^= 0x80;
+    ck_refused("NTLM", p, b.cb, SHIM_E_MESSAGE_ALTERED);
+    p[b.cb / 2] ^= 0x80;
+    shim_ctx *c = import_ok("NTLM", &b);
+    ctx_delete(c);
+    blob_free(&b);
+    session_free(&s);
+}
+END_TEST
+
+START_TEST(other_machine_key)
+{
+    struct session s;
+    struct shim_buffer b = exported(&s);
+
+    unlink(keyfile);                 /* another prefix: another key */
+    machine_key_forget();
+    ck_refused("NTLM", b.pv, b.cb, SHIM_E_DECRYPT_FAILURE);
+    blob_free(&b);
+    session_free(&s);
+}
+END_TEST
+
+START_TEST(wrong_package)
+{
+    struct session s;
+    struct shim_buffer b = exported(&s);
+    uint8_t key[MACHINE_KEY_SIZE], *blob = NULL;
+    size_t len = 0;
+
+    ck_refused("Kerberos", b.pv, b.cb, SHIM_E_SECPKG_NOT_FOUND);
+    ck_refused("", b.pv, b.cb, SHIM_E_SECPKG_NOT_FOUND);
+    ck_refused("NTLMX", b.pv, b.cb, SHIM_E_SECPKG_NOT_FOUND);
+    /* A well-sealed blob of another package, offered to NTLM. */
+    ck_st(machine_key_get(key), SHIM_OK);
+    ck_st(packed_seal(key, "Kerberos", PACKED_ROLE_SERVER, "payload", 7, &blob, &len), SHIM_OK);
+    ck_refused("NTLM", blob, len, SHIM_E_INVALID_TOKEN);
+    sys_caller_free(blob);
+    blob_free(&b);
+    session_free(&s);
+}
+END_TEST
+
+/* Well sealed, but the inside is not an NTLM context. */
+START_TEST(bad_payloads)
+{
+    uint8_t key[MACHINE_KEY_SIZE], *blob = NULL, junk[700];
+    size_t len = 0;
+    struct session s;
+    struct shim_buffer b = exported(&s);
+    uint8_t *payload = NULL;
+    size_t plen = 0;
+    struct packed_header hdr;
+
+    ck_st(machine_key_get(key), SHIM_OK);
+    ck_st(packed_open(key, b.pv, b.cb, &hdr, &payload, &plen), SHIM_OK);
+    ck_assert_uint_eq(hdr.role, PACKED_ROLE_SERVER);
+    /* The payload, cut at every length, and with a byte more. */
+    for (size_t n = 0; n <= plen; n++) {
+        uint8_t *copy = malloc(plen + 1);
+        memcpy(copy, payload, plen);
+        copy[plen] = 0;
+        size_t use = n == plen ? plen + 1 : n;
+        ck_st(packed_seal(key, "NTLM", PACKED_ROLE_SERVER, copy, use, &blob, &len), SHIM_OK);
+        ck_refused("NTLM", blob, len, n < 2 ? SHIM_E_UNSUPPORTED_FUNCTION : SHIM_E_INVALID_TOKEN);
+        sys_caller_free(blob);
+        free(copy);
+    }
+    /* A role that does not match the payload's. */
+    ck_st(packed_seal(key, "NTLM", PACKED_ROLE_CLIENT, payload, plen, &blob, &len), SHIM_OK);
+    ck_refused("NTLM", blob, len, SHIM_E_INVALID_TOKEN);
+    sys_caller_free(blob);
+    /* Another payload version. */
+    payload[0] = 9;
+    ck_st(packed_seal(key, "NTLM", PACKED_ROLE_SERVER, payload, plen, &blob, &len), SHIM_OK);
+    ck_refused("NTLM", blob, len, SHIM_E_UNSUPPORTED_FUNCTION);
+    sys_caller_free(blob);
+    /* Random bytes. */
+    for (size_t i = 0; i < sizeof(junk); i++)
+        junk[i] = (uint8_t)(i * 131 + 7);
+    junk[0] = 1, junk[1] = 0;
+    ck_st(packed_seal(key, "NTLM", PACKED_ROLE_SERVER, junk, sizeof(junk), &blob, &len), SHIM_OK);
+    ck_refused("NTLM", blob, len, SHIM_E_INVALID_TOKEN);
+    sys_caller_free(blob);
+    packed_free_payload(payload, plen);
+    blob_free(&b);
+    session_free(&s);
+}
+END_TEST
+
+START_TEST(empty_and_null)
+{
+    struct shim_buffer b = { 0, SHIM_BUFFER_DATA, NULL };
+    shim_ctx *c = NULL;
+
+    ck_st(context_import(w("NTLM"), &b, NULL, &c), SHIM_E_INVALID_TOKEN);
+    b.cb = 10;
+    ck_st(context_import(w("NTLM"), &b, NULL, &c), SHIM_E_INVALID_TOKEN);
+    ck_refused("NTLM", "SSPX", 4, SHIM_E_INVALID_TOKEN);
+    ck_refused("NTLM", "not a blob at all", 17, SHIM_E_INVALID_TOKEN);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("context_export");
+    TCase *tc = tcase_create("export");
+
+    tcase_add_checked_fixture(tc, export_setup, export_teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, carries_on);
+    tcase_add_test(tc, attributes_survive);
+    tcase_add_test(tc, reset_new);
+    tcase_add_test(tc, export_is_a_snapshot);
+    tcase_add_test(tc, flags);
+    tcase_add_test(tc, only_established_contexts);
+    tcase_add_test(tc, truncated_and_padded);
+    tcase_add_test(tc, every_bit_flipped);
+    tcase_add_test(tc, other_machine_key);
+    tcase_add_test(tc, wrong_package);
+    tcase_add_test(tc, bad_payloads);
+    tcase_add_test(tc, empty_and_null);
+    suite_add_tcase(s, tc);
+
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,146 @@
+/* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
+/* sspishim-inspect: what a packed context (ExportSecurityContext's blob)
+ * says about itself, and whether this prefix's machine key opens it.
+ *
+ *   sspishim-inspect [--key KEYFILE] FILE|-
+ *
+ * The key file is, in order: --key, $SSPISHIM_MACHINE_KEY, the prefix's
+ * C:\ProgramData\sspishim\machine.key ($WINEPREFIX, default ~/.wine).  It
+ * is read, never created.  Nothing decrypted is kept or printed: the
+ * verdict comes from the tag alone (packed_verify), and the key id is a
+ * PRF output that names a key without revealing it.
+ * Exit status: 0 it verifies, 1 it does not (or cannot be checked), 2 usage
+ * or unreadable input. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sspishim/crypto.h"
+#include "sspishim/machine_key.h"
+#include "sspishim/packed.h"
+
+static const char *role_name(uint8_t role)
+{
+    return role == PACKED_ROLE_CLIENT ? "client" : role == PACKED_ROLE_SERVER ? "server" : "?";
+}
+
+static void hex(const char *label, const uint8_t *p, size_t n)
+{
+    printf("%-13s", label);
+    for (size_t i = 0; i < n; i++) printf("%02x", p[i]);
+    printf("\n");
+}
+
+static const char *why(shim_status st)
+{
+    switch (st) {
+    case SHIM_E_INVALID_TOKEN: return "not a packed context, or truncated or padded";
+    case SHIM_E_UNSUPPORTED_FUNCTION: return "a version or flags this release cannot read";
+    case SHIM_E_DECRYPT_FAILURE: return "sealed with another machine key (another prefix or machine)";
+    case SHIM_E_MESSAGE_ALTERED: return "altered after it was made";
+    default: return "cannot be checked";
+    }
+}
+
+static uint8_t *read_input(const char *path, size_t *len)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+    size_t cap = 4096, n = 0;
+    uint8_t *buf = malloc(cap);
+    if (!f || !buf) {
+        fprintf(stderr, "sspishim-inspect: %s: %s\n", path, strerror(errno));
+        free(buf);
+        return NULL;
+    }
+    for (size_t got; (got = fread(buf + n, 1, cap - n, f)) > 0;) {
+        n += got;
+        if (n == cap) {
+            uint8_t *more = cap < (PACKED_PAYLOAD_MAX + 4096) ? realloc(buf, cap *= 2) : NULL;
+            if (!more) { fprintf(stderr, "sspishim-inspect: %s: too large\n", path); free(buf); buf = NULL; break; }
+            buf = more;
+        }
+    }
+    if (f != stdin) fclose(f);
+    *len = n;
+    return buf;
+}
+
+/* The key file this prefix uses; NULL when there is no way to name one. */
+static char *key_path(const char *given)
+{
+    const char *env = getenv("SSPISHIM_MACHINE_KEY"), *prefix = getenv("WINEPREFIX"), *home = getenv("HOME");
+    static const char tail[] = "/drive_c/ProgramData/sspishim/machine.key";
+    char buf[4096];
+    if (given) return strdup(given);
+    if (env && *env) return strdup(env);
+    if (prefix && *prefix) snprintf(buf, sizeof(buf), "%s%s", prefix, tail);
+    else if (home && *home) snprintf(buf, sizeof(buf), "%s/.wine%s", home, tail);
+    else return NULL;
+    return strdup(buf);
+}
+
+int main(int argc, char **argv)
+{
+    const char *keyfile = NULL, *input = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--key") && i + 1 < argc) keyfile = argv[++i];
+        else if (!input && (argv[i][0] != '-' || !strcmp(argv[i], "-"))) input = argv[i];
+        else input = NULL, i = argc;
+    }
+    if (!input) {
+        fprintf(stderr, "usage: sspishim-inspect [--key KEYFILE] FILE|-\n");
+        return 2;
+    }
+    size_t len = 0;
+    uint8_t *blob = read_input(input, &len);
+    if (!blob) return 2;
+
+    struct packed_header h;
+    memset(&h, 0, sizeof(h));
+    shim_status st = packed_peek(blob, len, &h);
+    printf("%-13s%s, %zu bytes\n", "file", input, len);
+    if (st != SHIM_OK && !h.version) {
+        printf("%-13sno: %s (%08x)\n", "verdict", why(st), (unsigned)st);
+        free(blob);
+        return 1;
+    }
+    printf("%-13ssspishim packed context, version %u, flags %#x\n", "format", h.version, h.flags);
+    if (h.package_len) printf("%-13s%s\n", "package", h.package);
+    if (h.role) printf("%-13s%s\n", "role", role_name(h.role));
+    if (st == SHIM_OK) {
+        printf("%-13s%u bytes (encrypted), envelope %zu bytes\n", "payload", h.payload_len,
+               h.header_len + PACKED_TAG_SIZE);
+        hex("key id", h.key_id, sizeof(h.key_id));
+    }
+    if (st != SHIM_OK) {
+        printf("%-13sno: %s (%08x)\n", "verdict", why(st), (unsigned)st);
+        free(blob);
+        return 1;
+    }
+
+    int rc = 1;
+    char *path = key_path(keyfile);
+    struct stat sb;
+    uint8_t key[MACHINE_KEY_SIZE];
+    if (!path || stat(path, &sb)) {
+        printf("%-13s%s: none\n", "machine key", path ? path : "(no prefix)");
+        printf("%-13sunknown: no machine key to check it with\n", "verdict");
+    } else if (machine_key_load(path, key) != SHIM_OK) {
+        printf("%-13s%s: unreadable or corrupt\n", "machine key", path);
+        printf("%-13sunknown: the machine key cannot be read\n", "verdict");
+    } else {
+        uint8_t id[PACKED_KEY_ID_SIZE];
+        packed_key_id(key, id);
+        printf("%-13s%s\n", "machine key", path);
+        hex("its key id", id, sizeof(id));
+        st = packed_verify(key, blob, len);
+        crypto_wipe(key, sizeof(key));
+        if (st == SHIM_OK) printf("%-13syes: it verifies with this machine key\n", "verdict"), rc = 0;
+        else printf("%-13sno: %s (%08x)\n", "verdict", why(st), (unsigned)st);
+    }
+    free(path);
+    free(blob);
+    return rc;
+}
