@@ -1,51 +1,302 @@
 /* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The demo: what this DLL does, told by a Windows program that uses it. */
+/* The demo: three Windows processes and one conversation.
+ *
+ *   client  authenticates to the server with NTLM, then keeps talking
+ *   server  accepts, then hands the live context and the client's token to
+ *           a worker (ExportSecurityContext with DELETE_OLD, the blob over
+ *           a pipe, the token with DuplicateHandle) and steps out
+ *   worker  imports the context, opens what the client sealed, answers,
+ *           and impersonates the client
+ *
+ * One program plays all three parts: run without arguments it is the
+ * server and starts the other two.  Each process prints its own lines. */
 #define SECURITY_WIN32
 #include <windows.h>
 #include <sspi.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "sspishim/sspishim.h"
+
+#define REQ (ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY | ISC_REQ_SEQUENCE_DETECT | ISC_REQ_REPLAY_DETECT | \
+             ISC_REQ_CONNECTION)
+
+static const char *who = "server";
+
+static void say(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    printf("%-7s| ", who);
+    vprintf(fmt, ap);
+    va_end(ap);
+    fflush(stdout);
+}
 
 static const char *status_name(SECURITY_STATUS st)
 {
     switch (st) {
     case SEC_E_OK: return "SEC_E_OK";
-    case SEC_E_INVALID_HANDLE: return "SEC_E_INVALID_HANDLE";
-    case SEC_E_UNSUPPORTED_FUNCTION: return "SEC_E_UNSUPPORTED_FUNCTION";
-    case SEC_E_SECPKG_NOT_FOUND: return "SEC_E_SECPKG_NOT_FOUND";
     case SEC_I_CONTINUE_NEEDED: return "SEC_I_CONTINUE_NEEDED";
-    default: return "(other)";
+    case SEC_E_INVALID_HANDLE: return "SEC_E_INVALID_HANDLE";
+    case SEC_E_LOGON_DENIED: return "SEC_E_LOGON_DENIED";
+    default: return "an error";
     }
 }
 
-int main(void)
+static void die(const char *what, SECURITY_STATUS st)
 {
-    printf("sspishim %s, loaded as this program's secur32.dll\n\n", SspiShimVersion());
+    say("%s failed: %08lx (%s)\n", what, (unsigned long)st, status_name(st));
+    ExitProcess(1);
+}
 
-    ULONG count = 0;
-    PSecPkgInfoW info = NULL;
-    SECURITY_STATUS st = EnumerateSecurityPackagesW(&count, &info);
-    printf("EnumerateSecurityPackagesW -> %s, %lu packages:\n", status_name(st), count);
-    for (ULONG i = 0; i < count; i++)
-        printf("  %-46ls max token %5lu  %ls\n", info[i].Name, info[i].cbMaxToken, info[i].Comment);
-    FreeContextBuffer(info);
+/* ---- framing: u32 length, bytes -------------------------------------------------- */
 
-    printf("\nA made-up context handle {1,2} (Wine's builtin secur32 crashes on each of these):\n");
-    CtxtHandle bogus = { 1, 2 };
-    SecBuffer buf = { 0, SECBUFFER_TOKEN, NULL };
-    SecBufferDesc desc = { SECBUFFER_VERSION, 1, &buf };
-    SecBuffer packed = { 0, SECBUFFER_EMPTY, NULL };
+static void put(HANDLE h, const void *p, DWORD n)
+{
+    DWORD done;
+    if (!WriteFile(h, &n, 4, &done, NULL) || (n && !WriteFile(h, p, n, &done, NULL))) die("WriteFile", 0);
+}
+
+static DWORD get(HANDLE h, void *buf, DWORD max)
+{
+    DWORD n, done, got = 0;
+    if (!ReadFile(h, &n, 4, &done, NULL) || done != 4 || n > max) die("ReadFile", 0);
+    while (got < n) {
+        if (!ReadFile(h, (BYTE *)buf + got, n - got, &done, NULL) || !done) die("ReadFile", 0);
+        got += done;
+    }
+    return n;
+}
+
+/* A sealed message on the wire: 16-byte trailer, then the data. */
+static void send_sealed(CtxtHandle *ctx, HANDLE out, const char *text)
+{
+    BYTE buf[512];
+    DWORD n = (DWORD)strlen(text);
+    SecBuffer b[2] = { { 16, SECBUFFER_TOKEN, buf }, { n, SECBUFFER_DATA, buf + 16 } };
+    SecBufferDesc d = { SECBUFFER_VERSION, 2, b };
+    memcpy(buf + 16, text, n);
+    SECURITY_STATUS st = EncryptMessage(ctx, 0, &d, 0);
+    if (st != SEC_E_OK) die("EncryptMessage", st);
+    put(out, buf, 16 + n);
+}
+
+static void recv_sealed(CtxtHandle *ctx, HANDLE in, char *text)
+{
+    BYTE buf[512];
+    DWORD n = get(in, buf, sizeof(buf));
+    SecBuffer b[2] = { { 16, SECBUFFER_TOKEN, buf }, { n - 16, SECBUFFER_DATA, buf + 16 } };
+    SecBufferDesc d = { SECBUFFER_VERSION, 2, b };
+    ULONG qop;
+    SECURITY_STATUS st = DecryptMessage(ctx, &d, 0, &qop);
+    if (st != SEC_E_OK) die("DecryptMessage", st);
+    memcpy(text, buf + 16, n - 16);
+    text[n - 16] = 0;
+}
+
+static HANDLE spawn(const char *args, HANDLE in, HANDLE out, PROCESS_INFORMATION *pi)
+{
+    char self[MAX_PATH], cmd[MAX_PATH + 64];
+    STARTUPINFOA si;
+    GetModuleFileNameA(NULL, self, sizeof(self));
+    snprintf(cmd, sizeof(cmd), "\"%s\" %s %llu %llu", self, args, (unsigned long long)(ULONG_PTR)in, (unsigned long long)(ULONG_PTR)out);
+    memset(&si, 0, sizeof(si));
+    si.cb = sizeof(si);
+    if (!CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, pi)) die("CreateProcess", 0);
+    return pi->hProcess;
+}
+
+static void pipe_pair(HANDLE *r, HANDLE *w)
+{
+    SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, TRUE };
+    if (!CreatePipe(r, w, &sa, 0)) die("CreatePipe", 0);
+}
+
+/* ---- the client ------------------------------------------------------------------ */
+
+static void client(HANDLE in, HANDLE out)
+{
+    SEC_WINNT_AUTH_IDENTITY_W id = { (unsigned short *)L"alice", 5, (unsigned short *)L"DEMO", 4,
+                                     (unsigned short *)L"Secret1", 7, SEC_WINNT_AUTH_IDENTITY_UNICODE };
+    CredHandle cred;
+    CtxtHandle ctx;
+    TimeStamp ts;
+    ULONG attrs;
+    BYTE tok[4096], in_tok[4096];
+    SECURITY_STATUS st = AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)L"NTLM", SECPKG_CRED_OUTBOUND, NULL, &id,
+                                                   NULL, NULL, &cred, &ts);
+    if (st != SEC_E_OK) die("AcquireCredentialsHandleW", st);
+    say("I am DEMO\\alice; authenticating to the server with NTLM\n");
+    for (int leg = 0;; leg++) {
+        SecBuffer ob = { sizeof(tok), SECBUFFER_TOKEN, tok }, ib = { 0, SECBUFFER_TOKEN, in_tok };
+        SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob }, id2 = { SECBUFFER_VERSION, 1, &ib };
+        if (leg) ib.cbBuffer = get(in, in_tok, sizeof(in_tok));
+        st = InitializeSecurityContextW(&cred, leg ? &ctx : NULL, (SEC_WCHAR *)L"demo-server", REQ, 0,
+                                        SECURITY_NATIVE_DREP, leg ? &id2 : NULL, 0, &ctx, &od, &attrs, &ts);
+        if (st < 0) die("InitializeSecurityContextW", st);
+        say("InitializeSecurityContextW -> %s, sending %lu bytes\n", status_name(st), ob.cbBuffer);
+        put(out, tok, ob.cbBuffer);
+        if (st == SEC_E_OK) break;
+    }
+    char text[512];
+    recv_sealed(&ctx, in, text);
+    say("the server says (sealed): \"%s\"\n", text);
+    static const char *const lines[] = { "what is my balance?", "transfer 10 to bob", "thanks, bye" };
+    for (int i = 0; i < 3; i++) {
+        say("seals and sends: \"%s\"\n", lines[i]);
+        send_sealed(&ctx, out, lines[i]);
+        recv_sealed(&ctx, in, text);
+        say("answer (sealed): \"%s\"\n", text);
+    }
+    DeleteSecurityContext(&ctx);
+    FreeCredentialsHandle(&cred);
+    ExitProcess(0);
+}
+
+/* ---- the worker ------------------------------------------------------------------ */
+
+static void worker(HANDLE control, HANDLE unused)
+{
+    static BYTE blob[8192];
+    ULONGLONG handles[3];
+    (void)unused;
+    who = "worker";
+    DWORD n = get(control, blob, sizeof(blob));
+    get(control, handles, sizeof(handles));
+    HANDLE token = (HANDLE)(ULONG_PTR)handles[0], in = (HANDLE)(ULONG_PTR)handles[1],
+           out = (HANDLE)(ULONG_PTR)handles[2];
+    say("process %lu got a %lu-byte packed context and token handle %p\n", GetCurrentProcessId(), n, token);
+    SecBuffer packed = { n, SECBUFFER_DATA, blob };
+    CtxtHandle ctx;
+    SECURITY_STATUS st = ImportSecurityContextW((SEC_WCHAR *)L"NTLM", &packed, token, &ctx);
+    say("ImportSecurityContextW -> %s\n", status_name(st));
+    if (st != SEC_E_OK) die("ImportSecurityContextW", st);
+    CloseHandle(token);   /* the context holds its own copy */
+
+    SecPkgContext_NamesW names;
+    if (QueryContextAttributesW(&ctx, SECPKG_ATTR_NAMES, &names) == SEC_E_OK) {
+        say("the context says the client is %ls\n", names.sUserName);
+        FreeContextBuffer(names.sUserName);
+    }
+    st = ImpersonateSecurityContext(&ctx);
+    HANDLE thread_token;
+    if (st == SEC_E_OK && OpenThreadToken(GetCurrentThread(), TOKEN_QUERY, TRUE, &thread_token)) {
+        BYTE buf[256];
+        DWORD len;
+        char name[64] = "?", domain[64] = "?";
+        DWORD nn = sizeof(name), dn = sizeof(domain);
+        SID_NAME_USE use;
+        if (GetTokenInformation(thread_token, TokenUser, buf, sizeof(buf), &len))
+            LookupAccountSidA(NULL, ((TOKEN_USER *)buf)->User.Sid, name, &nn, domain, &dn, &use);
+        say("impersonating: this thread runs with the client's token (%s\\%s, Wine's only user)\n", domain, name);
+        CloseHandle(thread_token);
+        RevertSecurityContext(&ctx);
+    } else {
+        say("ImpersonateSecurityContext -> %08lx\n", (unsigned long)st);
+    }
+
+    char text[512], reply[600];
+    static const char *const answers[] = { "your balance is 42", "done: 10 sent to bob", "bye, alice" };
+    for (int i = 0; i < 3; i++) {
+        recv_sealed(&ctx, in, text);
+        say("opened: \"%s\"\n", text);
+        snprintf(reply, sizeof(reply), "%s (from worker %lu)", answers[i], GetCurrentProcessId());
+        send_sealed(&ctx, out, reply);
+    }
+    DeleteSecurityContext(&ctx);
+    ExitProcess(0);
+}
+
+/* ---- the server ------------------------------------------------------------------ */
+
+int main(int argc, char **argv)
+{
+    if (argc == 4 && !strcmp(argv[1], "--client")) {
+        who = "client";
+        client((HANDLE)(ULONG_PTR)_strtoui64(argv[2], NULL, 10), (HANDLE)(ULONG_PTR)_strtoui64(argv[3], NULL, 10));
+    }
+    if (argc == 4 && !strcmp(argv[1], "--worker"))
+        worker((HANDLE)(ULONG_PTR)_strtoui64(argv[2], NULL, 10), NULL);
+
+    char accounts[MAX_PATH], dir[MAX_PATH];
+    GetTempPathA(sizeof(dir), dir);
+    GetTempFileNameA(dir, "acc", 0, accounts);
+    HANDLE f = CreateFileA(accounts, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    DWORD done;
+    WriteFile(f, "DEMO:alice:Secret1\n", 19, &done, NULL);
+    CloseHandle(f);
+    SetEnvironmentVariableA("NTLM_USER_FILE", accounts);
+
+    say("sspishim %s is this program's secur32.dll; accounts: DEMO:alice:Secret1 in %s\n", SspiShimVersion(),
+        accounts);
+    HANDLE c2s_r, c2s_w, s2c_r, s2c_w;
+    pipe_pair(&c2s_r, &c2s_w);
+    pipe_pair(&s2c_r, &s2c_w);
+    PROCESS_INFORMATION cpi, wpi;
+    spawn("--client", s2c_r, c2s_w, &cpi);
+
+    CredHandle cred;
+    CtxtHandle ctx;
+    TimeStamp ts;
+    ULONG attrs;
+    BYTE tok[4096], in_tok[4096];
+    SECURITY_STATUS st = AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)L"NTLM", SECPKG_CRED_INBOUND, NULL, NULL, NULL,
+                                                   NULL, &cred, &ts);
+    if (st != SEC_E_OK) die("AcquireCredentialsHandleW", st);
+    for (int leg = 0;; leg++) {
+        SecBuffer ib = { get(c2s_r, in_tok, sizeof(in_tok)), SECBUFFER_TOKEN, in_tok };
+        SecBuffer ob = { sizeof(tok), SECBUFFER_TOKEN, tok };
+        SecBufferDesc id = { SECBUFFER_VERSION, 1, &ib }, od = { SECBUFFER_VERSION, 1, &ob };
+        st = AcceptSecurityContext(&cred, leg ? &ctx : NULL, &id, REQ, SECURITY_NATIVE_DREP, &ctx, &od, &attrs, &ts);
+        say("AcceptSecurityContext -> %s\n", status_name(st));
+        if (st < 0) die("AcceptSecurityContext", st);
+        if (st == SEC_E_OK) break;
+        put(s2c_w, tok, ob.cbBuffer);
+    }
+    send_sealed(&ctx, s2c_w, "welcome, alice; a worker will take it from here");
+
+    SecBuffer packed = { 0, 0, NULL };
     HANDLE token = NULL;
-    printf("  DeleteSecurityContext -> %s\n", status_name(DeleteSecurityContext(&bogus)));
-    printf("  MakeSignature         -> %s\n", status_name(MakeSignature(&bogus, 0, &desc, 0)));
-    printf("  ExportSecurityContext -> %s\n", status_name(ExportSecurityContext(&bogus, 0, &packed, &token)));
-    CredHandle bogus_cred = { 1, 2 };
-    printf("  FreeCredentialsHandle -> %s\n", status_name(FreeCredentialsHandle(&bogus_cred)));
+    st = ExportSecurityContext(&ctx, SECPKG_CONTEXT_EXPORT_DELETE_OLD, &packed, &token);
+    if (st != SEC_E_OK) die("ExportSecurityContext", st);
+    say("ExportSecurityContext(DELETE_OLD) -> %s: %lu-byte packed context, token %p\n", status_name(st),
+        packed.cbBuffer, token);
+    SecPkgContext_Sizes sizes;
+    say("the old handle is gone: QueryContextAttributesW -> %s\n",
+        status_name(QueryContextAttributesW(&ctx, SECPKG_ATTR_SIZES, &sizes)));
 
-    struct sspishim_stats s = { 0 };
+    HANDLE ctl_r, ctl_w;
+    pipe_pair(&ctl_r, &ctl_w);
+    SetHandleInformation(ctl_w, HANDLE_FLAG_INHERIT, 0);
+    SetHandleInformation(s2c_r, HANDLE_FLAG_INHERIT, 0);
+    SetHandleInformation(c2s_w, HANDLE_FLAG_INHERIT, 0);
+    spawn("--worker", ctl_r, NULL, &wpi);
+    CloseHandle(ctl_r);
+    /* The worker inherited the connection's ends (c2s_r, s2c_w) at the same
+     * values; the token goes across with DuplicateHandle. */
+    HANDLE remote;
+    if (!DuplicateHandle(GetCurrentProcess(), token, wpi.hProcess, &remote, 0, FALSE, DUPLICATE_SAME_ACCESS))
+        die("DuplicateHandle", 0);
+    CloseHandle(token);
+    ULONGLONG handles[3] = { (ULONG_PTR)remote, (ULONG_PTR)c2s_r, (ULONG_PTR)s2c_w };
+    put(ctl_w, packed.pvBuffer, packed.cbBuffer);
+    put(ctl_w, handles, sizeof(handles));
+    FreeContextBuffer(packed.pvBuffer);
+    say("handed the connection to worker process %lu and stepped out\n", wpi.dwProcessId);
+
+    HANDLE both[2] = { cpi.hProcess, wpi.hProcess };
+    WaitForMultipleObjects(2, both, TRUE, 60000);
+    DWORD ccode = 1, wcode = 1;
+    GetExitCodeProcess(cpi.hProcess, &ccode);
+    GetExitCodeProcess(wpi.hProcess, &wcode);
+    FreeCredentialsHandle(&cred);
+    struct sspishim_stats s;
+    memset(&s, 0, sizeof(s));
     s.size = sizeof(s);
     SspiShimGetStatistics(&s);
-    printf("\nstill running; live credentials %u, contexts %u\n", s.live_credentials, s.live_contexts);
-    return 0;
+    say("client exit %lu, worker exit %lu; here: %u contexts, %u tokens still open\n", ccode, wcode,
+        s.live_contexts, s.live_tokens);
+    DeleteFileA(accounts);
+    return ccode || wcode;
 }
