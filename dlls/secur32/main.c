@@ -1,7 +1,9 @@
 /* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
 /* DllMain, the package registry's boot, and this DLL's own exports. */
 #include "secur32_private.h"
+#include "sspishim/machine_key.h"
 #include "sspishim/ntlm.h"
+#include "sspishim/packed.h"
 #include "sspishim/sspi_attrs_win.h"
 #include "sspishim/sspishim.h"
 
@@ -27,6 +29,12 @@ BOOL WINAPI DllMain(HINSTANCE inst, DWORD reason, void *reserved)
         break;
     case DLL_PROCESS_DETACH:
         TRACE("unloading (process exit: %d)\n", reserved != NULL);
+        /* On FreeLibrary, wipe the cached machine key; at process exit
+         * other threads may have died holding it, and memory goes anyway. */
+        if (!reserved) {
+            machine_key_forget();
+            packed_forget();
+        }
         break;
     }
     return TRUE;
