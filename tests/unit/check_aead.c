@@ -11,21 +11,9 @@
 #include <openssl/params.h>
 
 #include "sspishim/aead.h"
+#define TESTUTIL_RNG_SEED 0x6165616463686163ull
+#include "testutil.h"
 
-/* Hex with optional spaces to bytes; returns the byte count. */
-static size_t unhex(const char *hex, uint8_t *out, size_t max)
-{
-    size_t n = 0;
-
-    while (*hex) {
-        unsigned v;
-        if (*hex == ' ') { hex++; continue; }
-        ck_assert_msg(n < max && sscanf(hex, "%2x", &v) == 1, "bad vector %s", hex);
-        out[n++] = (uint8_t)v;
-        hex += 2;
-    }
-    return n;
-}
 
 /* Vector data is hex, or text when it starts with '"'. */
 static size_t vec_bytes(const char *s, uint8_t *out, size_t max)
@@ -37,34 +25,7 @@ static size_t vec_bytes(const char *s, uint8_t *out, size_t max)
     return n;
 }
 
-#define ck_assert_hex_eq(got, hex) do { \
-        uint8_t want_[512]; \
-        size_t wlen_ = unhex((hex), want_, sizeof(want_)); \
-        ck_assert_mem_eq((got), want_, wlen_); \
-    } while (0)
 
-/* splitmix64: a fixed seed keeps failures reproducible. */
-static uint64_t rng_state = 0x6165616463686163ull;
-
-static uint64_t rng(void)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-static void rng_fill(uint8_t *p, size_t len)
-{
-    for (size_t i = 0; i < len; i++) p[i] = (uint8_t)rng();
-}
-
-static int all_zero(const void *p, size_t len)
-{
-    const uint8_t *b = p;
-    for (size_t i = 0; i < len; i++) if (b[i]) return 0;
-    return 1;
-}
 
 /* The RFC's texts, quoted so vec_bytes takes them as text. */
 #define SUNSCREEN "\"Ladies and Gentlemen of the class of '99: If I could offer you only one " \
@@ -743,11 +704,5 @@ static Suite *aead_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(aead_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed;
+    return run_suite(aead_suite());
 }

@@ -10,54 +10,15 @@
 #include <openssl/provider.h>
 
 #include "sspishim/crypto.h"
+#define TESTUTIL_RNG_SEED 0x5350495348494d31ull
+#include "testutil.h"
 
 /* OpenSSL 3 keeps MD4 and RC4 in the legacy provider; main() loads it
  * before Check forks, so every test process inherits the result. */
 static int have_legacy;
 
-/* Hex with optional spaces to bytes; returns the byte count. */
-static size_t unhex(const char *hex, uint8_t *out, size_t max)
-{
-    size_t n = 0;
 
-    while (*hex) {
-        unsigned v;
-        if (*hex == ' ') { hex++; continue; }
-        ck_assert_msg(n < max && sscanf(hex, "%2x", &v) == 1, "bad vector %s", hex);
-        out[n++] = (uint8_t)v;
-        hex += 2;
-    }
-    return n;
-}
 
-#define ck_assert_hex_eq(got, hex) do { \
-        uint8_t want_[512]; \
-        size_t wlen_ = unhex((hex), want_, sizeof(want_)); \
-        ck_assert_mem_eq((got), want_, wlen_); \
-    } while (0)
-
-/* splitmix64: a fixed seed keeps failures reproducible. */
-static uint64_t rng_state = 0x5350495348494d31ull;
-
-static uint64_t rng(void)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-static void rng_fill(uint8_t *p, size_t len)
-{
-    for (size_t i = 0; i < len; i++) p[i] = (uint8_t)rng();
-}
-
-static int all_zero(const void *p, size_t len)
-{
-    const uint8_t *b = p;
-    for (size_t i = 0; i < len; i++) if (b[i]) return 0;
-    return 1;
-}
 
 /* ---- Vectors ------------------------------------------------------------ */
 

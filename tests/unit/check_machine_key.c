@@ -15,6 +15,7 @@
 #include "sspishim/aead.h"
 #include "sspishim/machine_key.h"
 #include "sspishim/sys.h"
+#include "testutil.h"
 
 static char dir[64], path[128];
 
@@ -88,12 +89,6 @@ static int entries(const char *d)
         if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) n++;
     closedir(h);
     return n;
-}
-
-static int all_zero(const uint8_t *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++) if (p[i]) return 0;
-    return 1;
 }
 
 /* ---- Core --------------------------------------------------------------- */
@@ -446,11 +441,5 @@ static Suite *machine_key_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(machine_key_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed;
+    return run_suite(machine_key_suite());
 }

@@ -12,6 +12,8 @@
 
 #include "sspishim/ntlm_accounts.h"
 #include "sspishim/ntlm_crypto.h"
+#define TESTUTIL_RNG_SEED 0x12345678u
+#include "testutil.h"
 
 /* ---- helpers ------------------------------------------------------------------ */
 
@@ -573,16 +575,6 @@ END_TEST
 
 /* ---- Robustness ------------------------------------------------------------------------ */
 
-static uint32_t rng_state = 0x12345678;
-
-static uint32_t rng(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 17;
-    rng_state ^= rng_state << 5;
-    return rng_state;
-}
-
 /* Counts lines as the parser does, for the bound on what it may find. */
 static size_t count_lines(const uint8_t *p, size_t n)
 {
@@ -687,11 +679,5 @@ static Suite *accounts_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(accounts_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed;
+    return run_suite(accounts_suite());
 }

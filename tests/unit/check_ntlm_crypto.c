@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sspishim/ntlm_crypto.h"
+#include "testutil.h"
 
 /* ---- The MS-NLMP 4.2 inputs ---------------------------------------------- */
 
@@ -21,25 +22,7 @@ static const uint8_t target_info[] = {
     0x00, 0x00, 0x00, 0x00,
 };
 
-static size_t unhex(const char *hex, uint8_t *out, size_t max)
-{
-    size_t n = 0;
 
-    while (*hex) {
-        unsigned v;
-        if (*hex == ' ') { hex++; continue; }
-        ck_assert_msg(n < max && sscanf(hex, "%2x", &v) == 1, "bad vector %s", hex);
-        out[n++] = (uint8_t)v;
-        hex += 2;
-    }
-    return n;
-}
-
-#define ck_assert_hex_eq(got, hex) do { \
-        uint8_t want_[256]; \
-        size_t wlen_ = unhex((hex), want_, sizeof(want_)); \
-        ck_assert_mem_eq((got), want_, wlen_); \
-    } while (0)
 
 /* ASCII to UTF-16 code units; returns the count. */
 static size_t u16(const char *s, uint16_t *out)
@@ -673,11 +656,5 @@ static Suite *ntlm_crypto_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(ntlm_crypto_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed;
+    return run_suite(ntlm_crypto_suite());
 }

@@ -1473,11 +1473,5 @@ static Suite *package_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(package_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed;
+    return run_suite(package_suite());
 }

@@ -14,38 +14,10 @@
 #include "sspishim/aead.h"
 #include "sspishim/packed.h"
 #include "sspishim/sys.h"
+#define TESTUTIL_RNG_SEED 0x7061636b65643031ull
+#include "testutil.h"
 
 #define SENTINEL ((uint8_t *)(uintptr_t)0xdeadbeef)
-
-static size_t unhex(const char *hex, uint8_t *out, size_t max)
-{
-    size_t n = 0;
-
-    while (*hex) {
-        unsigned v;
-        if (*hex == ' ' || *hex == '\n') { hex++; continue; }
-        ck_assert_msg(n < max && sscanf(hex, "%2x", &v) == 1, "bad hex %s", hex);
-        out[n++] = (uint8_t)v;
-        hex += 2;
-    }
-    return n;
-}
-
-static uint64_t rng_state = 0x7061636b65643031ull;
-
-static uint64_t rng(void)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-static void rng_fill(void *p, size_t len)
-{
-    uint8_t *b = p;
-    for (size_t i = 0; i < len; i++) b[i] = (uint8_t)rng();
-}
 
 static int contains(const uint8_t *hay, size_t n, const uint8_t *needle, size_t m)
 {
@@ -644,11 +616,5 @@ static Suite *packed_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(packed_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed;
+    return run_suite(packed_suite());
 }

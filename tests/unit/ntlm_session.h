@@ -19,6 +19,7 @@
 #include "sspishim/ntlm_msg.h"
 #include "sspishim/sspi_attrs.h"
 #include "sspishim/sys.h"
+#include "testutil.h"
 
 /* Not every suite uses every helper. */
 #pragma GCC diagnostic ignored "-Wunused-function"
@@ -68,25 +69,7 @@ static size_t utf16le(const char *s, uint8_t *out)
     return n;
 }
 
-static size_t unhex(const char *hex, uint8_t *out, size_t max)
-{
-    size_t n = 0;
 
-    while (*hex) {
-        unsigned v;
-        if (*hex == ' ') { hex++; continue; }
-        ck_assert_msg(n < max && sscanf(hex, "%2x", &v) == 1, "bad vector %s", hex);
-        out[n++] = (uint8_t)v;
-        hex += 2;
-    }
-    return n;
-}
-
-#define ck_assert_hex_eq(got, hex) do {                     \
-        uint8_t want_[256];                                 \
-        size_t wlen_ = unhex((hex), want_, sizeof(want_));  \
-        ck_assert_mem_eq((got), want_, wlen_);              \
-    } while (0)
 
 /* ---- the accounts file and the fixture --------------------------------------- */
 
