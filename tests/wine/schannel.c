@@ -47,6 +47,13 @@ static void test_credentials_w(void)
         SecPkgContext_StreamSizes sizes;
         st = QueryContextAttributesW(&ctx, SECPKG_ATTR_STREAM_SIZES, &sizes);
         trace("QueryContextAttributesW(STREAM_SIZES) before the handshake: %08lx\n", st);
+        /* Delegated packages cannot be exported: a clean error, and a
+         * refused DELETE_OLD leaves the handle alive. */
+        SecBuffer packed = { 0, 0, NULL };
+        HANDLE token = (HANDLE)0xdead;
+        st = ExportSecurityContext(&ctx, SECPKG_CONTEXT_EXPORT_DELETE_OLD, &packed, &token);
+        ok(st == SEC_E_UNSUPPORTED_FUNCTION, "ExportSecurityContext of a Schannel context: %08lx\n", st);
+        ok(!packed.pvBuffer && !token, "a failed export returned %p, token %p\n", packed.pvBuffer, token);
         ok(DeleteSecurityContext(&ctx) == SEC_E_OK, "DeleteSecurityContext failed\n");
         ok(DeleteSecurityContext(&ctx) == SEC_E_INVALID_HANDLE, "second DeleteSecurityContext accepted\n");
     }
