@@ -1,3 +1,4 @@
+# sspishim — SPDX-License-Identifier: LGPL-2.1-or-later
 # sspishim: a secur32.dll for Windows programs under Wine.
 #   make                 both DLLs (x86_64, i686), the native core and the tests' programs
 #   make check           native Check suites (plain and ASan/UBSan), then the Wine suite
@@ -44,6 +45,8 @@ dlls: $(DLLS)
 progs: $(PROGS)
 unit: $(UNIT_BINS)
 wine-tests: $(WINE_TESTS)
+# Before the rules below: it adds the version and reproducibility flags to theirs.
+include mk/dist.mk
 
 # ---- native core (plain and sanitized) -------------------------------------
 $(B)/native/obj/%.o: %.c $(HEADERS)
@@ -124,3 +127,6 @@ clean:
 
 include mk/layout.mk
 include mk/inspect.mk
+include mk/fuzz.mk
+include mk/negotiate.mk
+include mk/bench.mk

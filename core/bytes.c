@@ -300,9 +300,18 @@ int bytes_patch_u32le(struct bytes_writer *w, size_t off, uint32_t v)
     return bytes_patch(w, off, b, sizeof(b));
 }
 
+/* As crypto_wipe: memset, then an asm the optimiser must assume reads the
+ * memory, so the stores stay; a byte per volatile store elsewhere. */
 void bytes_wipe(void *p, size_t n)
 {
+#if defined(__GNUC__)
+    if (!n)
+        return;
+    memset(p, 0, n);
+    __asm__ __volatile__("" : : "r"(p) : "memory");
+#else
     volatile uint8_t *v = p;
     while (n--)
         *v++ = 0;
+#endif
 }

@@ -51,12 +51,19 @@ void registry_set_loader(void (*loader)(void))
     atomic_store(&loader_done, 0);
 }
 
+/* Set on the thread running the loader: a package DLL it loads may call
+ * back into us (EnumerateSecurityPackages from its own start-up), and must
+ * then see the packages registered so far instead of waiting on itself. */
+static _Thread_local int in_loader;
+
 static void run_loader(void)
 {
-    if (atomic_load(&loader_done)) return;
+    if (atomic_load(&loader_done) || in_loader) return;
     sys_mutex_lock(&load_lock);
     if (!atomic_load(&loader_done)) {
+        in_loader = 1;
         if (loader_fn) loader_fn();
+        in_loader = 0;
         atomic_store(&loader_done, 1);
     }
     sys_mutex_unlock(&load_lock);
@@ -92,7 +99,8 @@ shim_status registry_add(const struct shim_package *pkg)
     entries[n_entries].removed = 0;
     n_entries++;
     TRACE("registered %s%s\n", dbg_wstr(pkg->info.name),
-          (pkg->flags & SHIM_PKG_DELEGATED) ? " (delegated)" : "");
+          (pkg->flags & SHIM_PKG_DELEGATED) ? " (delegated)"
+          : (pkg->flags & SHIM_PKG_PROVIDER) ? " (third-party)" : "");
 done:
     sys_mutex_unlock(&reg_lock);
     return st;

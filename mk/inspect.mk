@@ -1,3 +1,4 @@
+# sspishim — SPDX-License-Identifier: LGPL-2.1-or-later
 # tools/sspishim-inspect: a native program over the core's envelope code.
 INSPECT := $(B)/native/sspishim-inspect
 $(INSPECT): $(B)/native/obj/tools/inspect/sspishim-inspect.o $(B)/native/libcore.a

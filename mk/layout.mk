@@ -1,3 +1,4 @@
+# sspishim — SPDX-License-Identifier: LGPL-2.1-or-later
 # The packed-context layout check: the core built natively for 64 and 32
 # bits (gcc-multilib), run by tests/layout/run.sh from make check.
 CFLAGS_NATIVE32 := $(CFLAGS_NATIVE) -m32

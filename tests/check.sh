@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# sspishim — SPDX-License-Identifier: LGPL-2.1-or-later
 # make check: the Check suites (native and ASan/UBSan), the Wine suite and
 # the interop suite, each run to the end; then one total line.
 # Usage: tests/check.sh BUILD_DIR "UNIT NAMES" "WINE NAMES"
@@ -18,6 +19,10 @@ rc=0
 [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
 "$here/layout/run.sh" "$b" 2>&1 | tee -a "$log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+"$here/fuzz/run.sh" --smoke "$b" "${FUZZ_SMOKE_SECONDS:-3}" 2>&1 | tee -a "$log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+"$here/dist/run.sh" "$b" 2>&1 | tee -a "$log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
 
 # Check prints "NN%: Checks: N, Failures: F, Errors: E" per suite.
 read -r up uf < <(awk -F'[:,] *' '/^[0-9]+%: Checks:/ { n += $3; f += $5 + $7 } END { print n - f, f + 0 }' "$log")
@@ -25,11 +30,20 @@ read -r wp wf ws < <(sed -nE 's/^wine: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+
 read -r ip if_ < <(sed -nE 's/^interop: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$log" | tail -n 1)
 read -r lp lf ls < <(sed -nE 's/^layout: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/p' "$log" | tail -n 1)
 lp=${lp:-0} lf=${lf:-1} ls=${ls:-0}
+read -r fp ff < <(sed -nE 's/^fuzz: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$log" | tail -n 1)
+fp=${fp:-0} ff=${ff:-1}
+read -r vp vf < <(sed -nE 's/^valgrind: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$log" | tail -n 1)
+vp=${vp:-0} vf=${vf:-1}
 wp=${wp:-0} wf=${wf:-1} ws=${ws:-0} ip=${ip:-0} if_=${if_:-1}
+read -r dp df ds < <(sed -nE 's/^dist: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/p' "$log" | tail -n 1)
+dp=${dp:-0} df=${df:-1} ds=${ds:-0}
 echo
-echo "unit (Check, native + ASan/UBSan): $up passed, $uf failed"
+echo "unit (Check, native + ASan/UBSan + valgrind): $up passed, $uf failed"
+echo "valgrind (suites without memcheck errors or leaks): $vp passed, $vf failed"
 echo "wine: $wp passed, $wf failed, $ws skipped"
 echo "interop: $ip passed, $if_ failed"
 echo "layout (32/64-bit packed context): $lp passed, $lf failed, $ls skipped"
-echo "total: $((up + wp + ip + lp)) passed, $((uf + wf + if_ + lf)) failed, $((ws + ls)) skipped"
+echo "fuzz (libFuzzer smoke run, regressions replayed): $fp passed, $ff failed"
+echo "dist (release tarball, install-dev, setup from the tarball): $dp passed, $df failed, $ds skipped"
+echo "total: $((up + vp + wp + ip + lp + fp + dp)) passed, $((uf + vf + wf + if_ + lf + ff + df)) failed, $((ws + ls + ds)) skipped"
 exit $rc

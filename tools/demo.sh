@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# sspishim — SPDX-License-Identifier: LGPL-2.1-or-later
 # Runs the demo program under Wine, in a throwaway prefix, with this DLL as
 # a per-program override (tools/sspishim-run).  Usage: tools/demo.sh BUILD_DIR
 set -euo pipefail

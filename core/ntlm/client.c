@@ -29,7 +29,8 @@
  *   is SEC_E_OUT_OF_SEQUENCE.  A failing second call spends the context,
  *   except SEC_E_BUFFER_TOO_SMALL, after which the call may be repeated
  *   with a larger buffer.  A server context passed here is
- *   SEC_E_INVALID_HANDLE. */
+ *   SEC_E_INVALID_HANDLE.  A target name longer than a UNICODE_STRING can
+ *   hold (NTLM_NAME_MAX characters) is SEC_E_INVALID_PARAMETER. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,6 +100,10 @@ static shim_status client_first(struct shim_ctx_call *c)
     if (c->req & SHIM_ISC_REQ_DATAGRAM) {
         WARN("connectionless NTLM is not supported\n");
         return SHIM_E_UNSUPPORTED_FUNCTION;
+    }
+    if (c->target && wstr_len(c->target) > NTLM_NAME_MAX) {
+        WARN("target name longer than %d characters\n", NTLM_NAME_MAX);
+        return SHIM_E_INVALID_PARAMETER;
     }
     m.flags = client_flags(c->req);
     m.version = ntlm_our_version;
@@ -298,8 +303,9 @@ static shim_status client_second(struct ntlm_ctx *ctx, struct shim_ctx_call *c)
         st = SHIM_E_INVALID_TOKEN;
         goto done;
     }
-    if (c->target && ntlm_name_set(&ctx->target, c->target, wstr_len(c->target))) {
-        st = SHIM_E_INSUFFICIENT_MEMORY;
+    if (c->target && (rc = ntlm_name_set(&ctx->target, c->target, wstr_len(c->target)))) {
+        WARN("target name refused (%d)\n", rc);
+        st = rc == NTLM_TEXT_NO_MEMORY ? SHIM_E_INSUFFICIENT_MEMORY : SHIM_E_INVALID_PARAMETER;
         goto done;
     }
     flags = ch.flags & (ctx->flags | NTLM_NEGOTIATE_TARGET_INFO | NTLM_TARGET_TYPE_DOMAIN |

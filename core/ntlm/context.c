@@ -67,7 +67,7 @@ int ntlm_random(enum ntlm_random what, uint8_t *out, size_t len)
 {
     const uint8_t *fixed = NULL;
     size_t fixed_len = 0;
-    int rc = 0;
+    bool hooked;
 
     sys_mutex_lock(&hook_lock);
     switch (what) {
@@ -81,12 +81,12 @@ int ntlm_random(enum ntlm_random what, uint8_t *out, size_t len)
         if (hook.server_challenge) { fixed = hook.sc; fixed_len = sizeof(hook.sc); }
         break;
     }
-    if (fixed && fixed_len == len)
+    if ((hooked = fixed && fixed_len == len))
         memcpy(out, fixed, len);
-    else
-        rc = sys_random(out, len);
     sys_mutex_unlock(&hook_lock);
-    return rc;
+    /* The system RNG is a system call: not under a lock every handshake of
+     * every thread takes. */
+    return hooked ? 0 : sys_random(out, len);
 }
 
 uint64_t ntlm_now(void)

@@ -53,12 +53,22 @@ static int get_name(struct bytes_reader *r, struct ntlm_name *n)
     size_t len = bytes_get_u16le(r);
     struct bytes_span units;
     if (bytes_get_span(r, len * 2, &units)) return -1;
-    shim_wchar *tmp = malloc((len ? len : 1) * sizeof(shim_wchar));
-    if (!tmp) return -1;
-    for (size_t i = 0; i < len; i++) tmp[i] = (shim_wchar)(units.p[2 * i] | units.p[2 * i + 1] << 8);
-    int rc = ntlm_name_set(n, tmp, len);
-    free(tmp);
-    return rc == NTLM_TEXT_OK ? 0 : -1;
+    /* An empty name stays unset, as it was in the exporting context. */
+    if (!len) return 0;
+    /* From the payload's UTF-16LE straight into the name, no copy between. */
+    return ntlm_name_from_wire(n, units, true) == NTLM_TEXT_OK ? 0 : -1;
+}
+
+/* The payload's size is known before it is written, so it is written into
+ * one buffer of that size: a growing writer reallocated (and wiped) five
+ * times per export. */
+#define DIR_SIZE     (NTLM_KEY_SIZE + 2 + 256 + 1)
+#define FIXED_SIZE   (2 + 1 + 4 + 4 + 4 + NTLM_KEY_SIZE + 2 * DIR_SIZE + 4 + 4 + 8)
+#define PAYLOAD_MAX  (64 * 1024)
+
+static size_t name_size(const struct ntlm_name *n)
+{
+    return 2 + 2 * n->len;
 }
 
 shim_status ntlm_export_context(shim_ctx *obj, int reset, uint8_t **payload, size_t *len, uint8_t *role)
@@ -67,14 +77,22 @@ shim_status ntlm_export_context(shim_ctx *obj, int reset, uint8_t **payload, siz
     struct ntlm_seal_dir send, recv;
     struct bytes_writer w;
     shim_status st = SHIM_OK;
+    uint8_t *buf = NULL;
+    size_t need = 0;
 
     if (!ctx) return SHIM_E_INVALID_HANDLE;
-    bytes_writer_init_heap(&w, 64 * 1024);
     sys_mutex_lock(&ctx->lock);
     if (ctx->state != NTLM_ESTABLISHED) {
         st = SHIM_E_UNSUPPORTED_FUNCTION;
         goto done;
     }
+    need = FIXED_SIZE + name_size(&ctx->user) + name_size(&ctx->domain) + name_size(&ctx->target)
+         + name_size(&ctx->server_name) + name_size(&ctx->computer) + name_size(&ctx->server_domain);
+    if (need > PAYLOAD_MAX || !(buf = malloc(need))) {
+        st = SHIM_E_INSUFFICIENT_MEMORY;
+        goto done;
+    }
+    bytes_writer_init(&w, buf, need);
     send = ctx->send;
     recv = ctx->recv;
     uint32_t send_seq = ctx->send_seq, recv_seq = ctx->recv_seq;
@@ -104,15 +122,18 @@ shim_status ntlm_export_context(shim_ctx *obj, int reset, uint8_t **payload, siz
     *role = ctx->server ? PACKED_ROLE_SERVER : PACKED_ROLE_CLIENT;
     ntlm_seal_dir_wipe(&send);
     ntlm_seal_dir_wipe(&recv);
+    if (w.failed || w.len != need) st = SHIM_E_INTERNAL_ERROR;
 done:
     sys_mutex_unlock(&ctx->lock);
-    if (st == SHIM_OK && w.failed) st = SHIM_E_INSUFFICIENT_MEMORY;
     if (st != SHIM_OK) {
-        bytes_writer_free(&w);
+        if (buf) {
+            crypto_wipe(buf, need);
+            free(buf);
+        }
         return st;
     }
-    *payload = w.buf;   /* the writer's heap buffer becomes the caller's */
-    *len = w.len;
+    *payload = buf;
+    *len = need;
     return SHIM_OK;
 }
 

@@ -10,6 +10,7 @@
  *    keeps a copy of Wine's builtin-marked placeholder in
  *    %windir%\sspishim\host64 (host32 for 32-bit programs), which Wine loads as
  *    the builtin when the prefix's override is "native,builtin". */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -20,6 +21,7 @@
 static INIT_ONCE host_once = INIT_ONCE_STATIC_INIT;
 static HMODULE host;
 static const SecurityFunctionTableW *host_table;
+static struct foreign *host_foreign;
 static WCHAR host_how[MAX_PATH + 64];
 
 static HMODULE try_load(const WCHAR *path)
@@ -102,7 +104,20 @@ FARPROC host_proc(const char *name)
     return m ? GetProcAddress(m, name) : NULL;
 }
 
-/* ---- delegated objects: our handle wraps the host's ------------------- */
+/* ---- foreign tables: packages another DLL serves ----------------------
+ * The host secur32 and third-party SSP DLLs (providers.c) both hand us a
+ * SecurityFunctionTableW; each of their packages becomes a registry package
+ * whose impl is that table, and whose handles wrap the DLL's own. */
+
+struct foreign {
+    SecurityFunctionTableW t;   /* our copy: slots past the DLL's version stay NULL */
+    HMODULE module;
+    WCHAR *origin;              /* the DLL as it was named, for traces and deletion */
+};
+
+#define T(pkg) (&((const struct foreign *)(pkg)->impl)->t)
+#define OBJT(obj) T((obj)->pkg)
+#define SLOT(tbl, slot) do { if (!(tbl)->slot) return SEC_E_UNSUPPORTED_FUNCTION; } while (0)
 
 struct host_obj {
     struct shim_object hdr;
@@ -130,15 +145,16 @@ static shim_status host_acquire(const struct shim_package *pkg, const shim_wchar
                                     uint32_t use, void *logon_id, void *auth, void *get_key,
                                     void *get_key_arg, shim_cred **out, int64_t *expiry)
 {
+    const SecurityFunctionTableW *t = T(pkg);
     CredHandle h;
     TimeStamp ts = {0};
-    SECURITY_STATUS st = host_table->AcquireCredentialsHandleW(
+    SECURITY_STATUS st = t->AcquireCredentialsHandleW(
         (SEC_WCHAR *)principal, PKGNAME(pkg), use, logon_id, auth, (SEC_GET_KEY_FN)get_key,
         get_key_arg, &h, &ts);
     if (st != SEC_E_OK) return st;
     struct host_obj *o = host_obj_new(SHIM_KIND_CRED, pkg, &h);
     if (!o) {
-        host_table->FreeCredentialsHandle(&h);
+        t->FreeCredentialsHandle(&h);
         return SEC_E_INSUFFICIENT_MEMORY;
     }
     *out = &o->hdr;
@@ -148,18 +164,19 @@ static shim_status host_acquire(const struct shim_package *pkg, const shim_wchar
 
 static shim_status host_free_cred(shim_cred *cred)
 {
-    return host_table->FreeCredentialsHandle(HOSTH(cred));
+    return OBJT(cred)->FreeCredentialsHandle(HOSTH(cred));
 }
 
 static shim_status host_query_cred(shim_cred *cred, uint32_t attr, void *buf)
 {
-    return host_table->QueryCredentialsAttributesW(HOSTH(cred), attr, buf);
+    SLOT(OBJT(cred), QueryCredentialsAttributesW);
+    return OBJT(cred)->QueryCredentialsAttributesW(HOSTH(cred), attr, buf);
 }
 
 static shim_status host_set_cred(shim_cred *cred, uint32_t attr, void *buf, uint32_t size)
 {
-    if (!host_table->SetCredentialsAttributesW) return SEC_E_UNSUPPORTED_FUNCTION;
-    return host_table->SetCredentialsAttributesW(HOSTH(cred), attr, buf, size);
+    SLOT(OBJT(cred), SetCredentialsAttributesW);
+    return OBJT(cred)->SetCredentialsAttributesW(HOSTH(cred), attr, buf, size);
 }
 
 static shim_status host_add_cred(shim_cred *cred, const shim_wchar *principal,
@@ -167,16 +184,17 @@ static shim_status host_add_cred(shim_cred *cred, const shim_wchar *principal,
                                      void *get_key, void *get_key_arg, int64_t *expiry)
 {
     TimeStamp ts = {0};
-    SECURITY_STATUS st = host_table->AddCredentialsW(HOSTH(cred), (SEC_WCHAR *)principal,
+    SLOT(OBJT(cred), AddCredentialsW);
+    SECURITY_STATUS st = OBJT(cred)->AddCredentialsW(HOSTH(cred), (SEC_WCHAR *)principal,
                                                      (SEC_WCHAR *)package, use, auth,
                                                      (SEC_GET_KEY_FN)get_key, get_key_arg, &ts);
     *expiry = ts.QuadPart;
     return st;
 }
 
-/* Output tokens the host allocated (ISC/ASC_REQ_ALLOCATE_MEMORY) move to our
+/* Output tokens the DLL allocated (ISC/ASC_REQ_ALLOCATE_MEMORY) move to our
  * allocator, so that every buffer we hand out has one owner. */
-static SECURITY_STATUS rehome_output(struct shim_buffer_desc *out)
+static SECURITY_STATUS rehome_output(const SecurityFunctionTableW *t, struct shim_buffer_desc *out)
 {
     if (!out || !out->buffers) return SEC_E_OK;
     for (uint32_t i = 0; i < out->count; i++) {
@@ -185,7 +203,7 @@ static SECURITY_STATUS rehome_output(struct shim_buffer_desc *out)
         void *mine = sys_caller_alloc(b->cb);
         if (!mine) return SEC_E_INSUFFICIENT_MEMORY;
         memcpy(mine, b->pv, b->cb);
-        host_table->FreeContextBuffer(b->pv);
+        t->FreeContextBuffer(b->pv);
         b->pv = mine;
     }
     return SEC_E_OK;
@@ -200,23 +218,27 @@ static shim_status host_context_call(struct shim_ctx_call *c, BOOL initiate)
     CredHandle *credh = c->cred ? HOSTH(c->cred) : NULL;
     CtxtHandle *ctxh = c->ctx ? HOSTH(c->ctx) : NULL;
     const struct shim_package *pkg = c->ctx ? c->ctx->pkg : c->cred->pkg;
+    const SecurityFunctionTableW *t = T(pkg);
     SECURITY_STATUS st;
 
-    if (initiate)
-        st = host_table->InitializeSecurityContextW(credh, ctxh, (SEC_WCHAR *)c->target, c->req, 0,
-                                                    c->datarep, (PSecBufferDesc)c->input, 0, &newh,
-                                                    (PSecBufferDesc)c->output, &attrs, &ts);
-    else
-        st = host_table->AcceptSecurityContext(credh, ctxh, (PSecBufferDesc)c->input, c->req,
-                                               c->datarep, &newh, (PSecBufferDesc)c->output,
-                                               &attrs, &ts);
+    if (initiate) {
+        SLOT(t, InitializeSecurityContextW);
+        st = t->InitializeSecurityContextW(credh, ctxh, (SEC_WCHAR *)c->target, c->req, 0,
+                                           c->datarep, (PSecBufferDesc)c->input, 0, &newh,
+                                           (PSecBufferDesc)c->output, &attrs, &ts);
+    } else {
+        SLOT(t, AcceptSecurityContext);
+        st = t->AcceptSecurityContext(credh, ctxh, (PSecBufferDesc)c->input, c->req,
+                                      c->datarep, &newh, (PSecBufferDesc)c->output,
+                                      &attrs, &ts);
+    }
     BOOL got_handle = memcmp(&newh, &unset, sizeof(newh)) != 0;
     if (st < 0) {
-        if (got_handle && !c->ctx) host_table->DeleteSecurityContext(&newh);
+        if (got_handle && !c->ctx && t->DeleteSecurityContext) t->DeleteSecurityContext(&newh);
         return st;
     }
-    if ((c->req & ISC_REQ_ALLOCATE_MEMORY) && rehome_output(c->output) != SEC_E_OK)
-        WARN("could not move an output token to our allocator; left with the host's\n");
+    if ((c->req & ISC_REQ_ALLOCATE_MEMORY) && rehome_output(t, c->output) != SEC_E_OK)
+        WARN("could not move an output token to our allocator; left with the package's\n");
     c->attrs = attrs;
     c->expiry = ts.QuadPart;
     if (c->ctx) {
@@ -224,7 +246,7 @@ static shim_status host_context_call(struct shim_ctx_call *c, BOOL initiate)
     } else if (got_handle) {
         struct host_obj *o = host_obj_new(SHIM_KIND_CTXT, pkg, &newh);
         if (!o) {
-            host_table->DeleteSecurityContext(&newh);
+            if (t->DeleteSecurityContext) t->DeleteSecurityContext(&newh);
             return SEC_E_INSUFFICIENT_MEMORY;
         }
         c->new_ctx = &o->hdr;
@@ -237,69 +259,80 @@ static shim_status host_accept(struct shim_ctx_call *c) { return host_context_ca
 
 static shim_status host_complete(shim_ctx *ctx, struct shim_buffer_desc *tok)
 {
-    return host_table->CompleteAuthToken(HOSTH(ctx), (PSecBufferDesc)tok);
+    SLOT(OBJT(ctx), CompleteAuthToken);
+    return OBJT(ctx)->CompleteAuthToken(HOSTH(ctx), (PSecBufferDesc)tok);
 }
 
 static shim_status host_delete(shim_ctx *ctx)
 {
-    return host_table->DeleteSecurityContext(HOSTH(ctx));
+    SLOT(OBJT(ctx), DeleteSecurityContext);
+    return OBJT(ctx)->DeleteSecurityContext(HOSTH(ctx));
 }
 
 static shim_status host_apply(shim_ctx *ctx, struct shim_buffer_desc *in)
 {
-    return host_table->ApplyControlToken(HOSTH(ctx), (PSecBufferDesc)in);
+    SLOT(OBJT(ctx), ApplyControlToken);
+    return OBJT(ctx)->ApplyControlToken(HOSTH(ctx), (PSecBufferDesc)in);
 }
 
 static shim_status host_query_ctx(shim_ctx *ctx, uint32_t attr, void *buf)
 {
-    return host_table->QueryContextAttributesW(HOSTH(ctx), attr, buf);
+    SLOT(OBJT(ctx), QueryContextAttributesW);
+    return OBJT(ctx)->QueryContextAttributesW(HOSTH(ctx), attr, buf);
 }
 
 static shim_status host_set_ctx(shim_ctx *ctx, uint32_t attr, void *buf, uint32_t size)
 {
-    if (!host_table->SetContextAttributesW) return SEC_E_UNSUPPORTED_FUNCTION;
-    return host_table->SetContextAttributesW(HOSTH(ctx), attr, buf, size);
+    SLOT(OBJT(ctx), SetContextAttributesW);
+    return OBJT(ctx)->SetContextAttributesW(HOSTH(ctx), attr, buf, size);
 }
 
 static shim_status host_impersonate(shim_ctx *ctx)
 {
-    return host_table->ImpersonateSecurityContext(HOSTH(ctx));
+    SLOT(OBJT(ctx), ImpersonateSecurityContext);
+    return OBJT(ctx)->ImpersonateSecurityContext(HOSTH(ctx));
 }
 
 static shim_status host_revert(shim_ctx *ctx)
 {
-    return host_table->RevertSecurityContext(HOSTH(ctx));
+    SLOT(OBJT(ctx), RevertSecurityContext);
+    return OBJT(ctx)->RevertSecurityContext(HOSTH(ctx));
 }
 
 static shim_status host_sign(shim_ctx *ctx, uint32_t qop, struct shim_buffer_desc *m, uint32_t seq)
 {
-    return host_table->MakeSignature(HOSTH(ctx), qop, (PSecBufferDesc)m, seq);
+    SLOT(OBJT(ctx), MakeSignature);
+    return OBJT(ctx)->MakeSignature(HOSTH(ctx), qop, (PSecBufferDesc)m, seq);
 }
 
 static shim_status host_verify(shim_ctx *ctx, struct shim_buffer_desc *m, uint32_t seq, uint32_t *qop)
 {
     ULONG q = 0;
-    SECURITY_STATUS st = host_table->VerifySignature(HOSTH(ctx), (PSecBufferDesc)m, seq, &q);
+    SLOT(OBJT(ctx), VerifySignature);
+    SECURITY_STATUS st = OBJT(ctx)->VerifySignature(HOSTH(ctx), (PSecBufferDesc)m, seq, &q);
     if (qop) *qop = q;
     return st;
 }
 
 static shim_status host_encrypt(shim_ctx *ctx, uint32_t qop, struct shim_buffer_desc *m, uint32_t seq)
 {
-    return host_table->EncryptMessage(HOSTH(ctx), qop, (PSecBufferDesc)m, seq);
+    SLOT(OBJT(ctx), EncryptMessage);
+    return OBJT(ctx)->EncryptMessage(HOSTH(ctx), qop, (PSecBufferDesc)m, seq);
 }
 
 static shim_status host_decrypt(shim_ctx *ctx, struct shim_buffer_desc *m, uint32_t seq, uint32_t *qop)
 {
     ULONG q = 0;
-    SECURITY_STATUS st = host_table->DecryptMessage(HOSTH(ctx), (PSecBufferDesc)m, seq, &q);
+    SLOT(OBJT(ctx), DecryptMessage);
+    SECURITY_STATUS st = OBJT(ctx)->DecryptMessage(HOSTH(ctx), (PSecBufferDesc)m, seq, &q);
     if (qop) *qop = q;
     return st;
 }
 
 static shim_status host_token(shim_ctx *ctx, void **token)
 {
-    return host_table->QuerySecurityContextToken(HOSTH(ctx), (HANDLE *)token);
+    SLOT(OBJT(ctx), QuerySecurityContextToken);
+    return OBJT(ctx)->QuerySecurityContextToken(HOSTH(ctx), (HANDLE *)token);
 }
 
 static const struct shim_package_ops host_ops = {
@@ -334,14 +367,88 @@ static WCHAR *wdup(const WCHAR *s)
     return d;
 }
 
-/* Registry loader: every host package we do not serve ourselves. */
-void host_register_packages(void)
+/* How much of a table each interface version defines: version 1 ends with
+ * DecryptMessage, 2 adds SetContextAttributesW, 3 SetCredentialsAttributesW;
+ * later versions add slots we do not call. */
+static size_t table_size(ULONG version)
+{
+    switch (version) {
+    case SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION:
+        return offsetof(SecurityFunctionTableW, SetContextAttributesW);
+    case SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION_2:
+        return offsetof(SecurityFunctionTableW, SetCredentialsAttributesW);
+    case SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION_3:
+    case SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION_4:
+    case SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION_5:
+        return offsetof(SecurityFunctionTableW, SetCredentialsAttributesW) + sizeof(void *);
+    default:
+        return 0;
+    }
+}
+
+struct foreign *foreign_new(const SecurityFunctionTableW *table, HMODULE module, const WCHAR *origin)
+{
+    size_t size;
+    if (!table) {
+        WARN("%s: no function table; skipped\n", dbg_wstr(WSTR(origin)));
+        return NULL;
+    }
+    if (!(size = table_size(table->dwVersion))) {
+        WARN("%s: function table version %lu unknown; skipped\n", dbg_wstr(WSTR(origin)),
+             (unsigned long)table->dwVersion);
+        return NULL;
+    }
+    struct foreign *f = calloc(1, sizeof(*f));
+    if (!f || !(f->origin = wdup(origin))) {
+        free(f);
+        return NULL;
+    }
+    memcpy(&f->t, table, size);
+    /* Without these no package of the DLL can be listed, used or cleaned up. */
+    if (!f->t.EnumerateSecurityPackagesW || !f->t.AcquireCredentialsHandleW ||
+        !f->t.FreeCredentialsHandle || !f->t.FreeContextBuffer) {
+        WARN("%s: function table lacks EnumerateSecurityPackagesW, AcquireCredentialsHandleW, "
+             "FreeCredentialsHandle or FreeContextBuffer; skipped\n", dbg_wstr(WSTR(origin)));
+        foreign_free(f);
+        return NULL;
+    }
+    f->module = module;
+    return f;
+}
+
+void foreign_free(struct foreign *f)
+{
+    if (!f) return;
+    free(f->origin);
+    free(f);
+}
+
+const WCHAR *foreign_origin(const struct shim_package *pkg)
+{
+    return pkg->ops == &host_ops ? ((const struct foreign *)pkg->impl)->origin : NULL;
+}
+
+size_t foreign_register(struct foreign *f, uint32_t flags, size_t *present)
 {
     ULONG count = 0;
     SecPkgInfoW *info = NULL;
-    if (!host_module() || !host_table || !host_table->EnumerateSecurityPackagesW) return;
-    if (host_table->EnumerateSecurityPackagesW(&count, &info) != SEC_E_OK || !info) return;
+    size_t added = 0;
+    if (present) *present = 0;
+    SECURITY_STATUS est = f->t.EnumerateSecurityPackagesW(&count, &info);
+    if (est != SEC_E_OK || !info) {
+        WARN("%s: EnumerateSecurityPackagesW -> %08lx; skipped\n", dbg_wstr(WSTR(f->origin)),
+             (unsigned long)est);
+        return 0;
+    }
     for (ULONG i = 0; i < count; i++) {
+        if (!info[i].Name || !info[i].Name[0]) {
+            WARN("%s: package %lu has no name; skipped\n", dbg_wstr(WSTR(f->origin)), (unsigned long)i);
+            continue;
+        }
+        if ((flags & SHIM_PKG_DELEGATED) && providers_claimed(info[i].Name)) {
+            TRACE("the host's %s comes from SecurityProviders: left out\n", dbg_wstr(WSTR(info[i].Name)));
+            continue;
+        }
         struct shim_package *p = calloc(1, sizeof(*p));
         WCHAR *name = wdup(info[i].Name), *comment = wdup(info[i].Comment);
         if (!p || !name || !comment) {
@@ -355,12 +462,33 @@ void host_register_packages(void)
         p->info.name = WSTR(name);
         p->info.comment = WSTR(comment);
         p->ops = &host_ops;
+        p->impl = f;
         /* Stream (TLS) packages take SCHANNEL_CRED-style auth data; the rest
          * take SEC_WINNT_AUTH_IDENTITY, which the A entry points convert. */
-        p->flags = SHIM_PKG_DELEGATED | ((info[i].fCapabilities & SECPKG_FLAG_STREAM) ? 0 : SHIM_PKG_TAKES_IDENTITY);
-        if (registry_add(p) != SHIM_OK) {   /* a package of ours by that name wins */
+        p->flags = flags | ((info[i].fCapabilities & SECPKG_FLAG_STREAM) ? 0 : SHIM_PKG_TAKES_IDENTITY);
+        shim_status st = registry_add(p);
+        if (st != SHIM_OK) {   /* a package of ours, or one registered earlier, by that name wins */
+            TRACE("%s: %s not registered (%08lx)\n", dbg_wstr(WSTR(f->origin)), dbg_wstr(WSTR(name)),
+                  (unsigned long)st);
+            if (present && st == SHIM_E_INVALID_PARAMETER) (*present)++;
             free(name); free(comment); free(p);
+        } else {
+            added++;
         }
     }
-    host_table->FreeContextBuffer(info);
+    f->t.FreeContextBuffer(info);
+    return added;
+}
+
+/* Registry loader: every host package we do not serve ourselves. */
+void host_register_packages(void)
+{
+    if (!host_module() || !host_table) return;
+    if (!host_foreign && (host_foreign = foreign_new(host_table, host, host_how)) &&
+        host_table->dwVersion == SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION) {
+        /* Wine 8's builtin says version 1 but fills SetContextAttributesW;
+         * the slot after it is not part of its table (measured: garbage). */
+        host_foreign->t.SetContextAttributesW = host_table->SetContextAttributesW;
+    }
+    if (host_foreign) foreign_register(host_foreign, SHIM_PKG_DELEGATED, NULL);
 }

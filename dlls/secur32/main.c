@@ -2,13 +2,14 @@
 /* DllMain, the package registry's boot, and this DLL's own exports. */
 #include "secur32_private.h"
 #include "sspishim/machine_key.h"
+#include "sspishim/negotiate.h"
 #include "sspishim/ntlm.h"
 #include "sspishim/packed.h"
 #include "sspishim/sspi_attrs_win.h"
 #include "sspishim/sspishim.h"
 
 #ifndef SSPISHIM_VERSION
-#define SSPISHIM_VERSION "0.1.0"
+#error "SSPISHIM_VERSION comes from the VERSION file (mk/dist.mk)"
 #endif
 
 HMODULE secur32_module;
@@ -25,7 +26,7 @@ BOOL WINAPI DllMain(HINSTANCE inst, DWORD reason, void *reserved)
         /* Host packages are registered the first time somebody asks for a
          * package we do not have: loading the host makes GetModuleHandle
          * ("secur32") name it instead of us, so it waits until needed. */
-        registry_set_loader(host_register_packages);
+        registry_set_loader(secur32_load_foreign_packages);
         break;
     case DLL_PROCESS_DETACH:
         TRACE("unloading (process exit: %d)\n", reserved != NULL);
@@ -44,6 +45,7 @@ BOOL WINAPI DllMain(HINSTANCE inst, DWORD reason, void *reserved)
 void secur32_register_own_packages(void)
 {
     registry_add(ntlm_package());
+    registry_add(negotiate_package());   /* replaces the host's Negotiate */
 }
 
 int32_t SSPISHIM_API SspiShimGetStatistics(struct sspishim_stats *stats)

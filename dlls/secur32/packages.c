@@ -41,7 +41,7 @@ SECURITY_STATUS WINAPI FreeContextBuffer(void *p)
     return SEC_E_OK;
 }
 
-/* Table slots Windows documents as reserved stay NULL. */
+/* Reserved2 and Reserved8 stay NULL, as in Windows. */
 static SecurityFunctionTableW table_w = {
     .dwVersion = SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION_4,
     .EnumerateSecurityPackagesW = EnumerateSecurityPackagesW,
@@ -61,8 +61,11 @@ static SecurityFunctionTableW table_w = {
     .VerifySignature = VerifySignature,
     .FreeContextBuffer = FreeContextBuffer,
     .QuerySecurityPackageInfoW = QuerySecurityPackageInfoW,
-    .Reserved3 = NULL,   /* old SealMessage slot: EncryptMessage below */
-    .Reserved4 = NULL,   /* old UnsealMessage slot: DecryptMessage below */
+    /* The old SealMessage/UnsealMessage slots: Windows puts EncryptMessage
+     * and DecryptMessage there (Wine's secur32 tests), and old callers
+     * still call through them. */
+    .Reserved3 = (void *)EncryptMessage,
+    .Reserved4 = (void *)DecryptMessage,
     .ExportSecurityContext = ExportSecurityContext,
     .ImportSecurityContextW = ImportSecurityContextW,
     .AddCredentialsW = AddCredentialsW,
@@ -93,8 +96,8 @@ static SecurityFunctionTableA table_a = {
     .VerifySignature = VerifySignature,
     .FreeContextBuffer = FreeContextBuffer,
     .QuerySecurityPackageInfoA = QuerySecurityPackageInfoA,
-    .Reserved3 = NULL,   /* old SealMessage slot: EncryptMessage below */
-    .Reserved4 = NULL,   /* old UnsealMessage slot: DecryptMessage below */
+    .Reserved3 = (void *)EncryptMessage,   /* as in the W table */
+    .Reserved4 = (void *)DecryptMessage,
     .ExportSecurityContext = ExportSecurityContext,
     .ImportSecurityContextA = ImportSecurityContextA,
     .AddCredentialsA = AddCredentialsA,

@@ -89,22 +89,48 @@ uint64_t sys_filetime_now(void)
 
 LONG secur32_live_tokens;
 
+/* Under Wine every client that logs on is this process's own user, and a
+ * token made per logon was most of a handshake's cost: OpenProcessToken,
+ * DuplicateTokenEx and two CloseHandle are four wineserver round trips,
+ * about 130 us here against 30 us for all the rest (BENCHMARKS.md).  So
+ * one impersonation token, made on first need and kept for the life of the
+ * process, stands for every client; contexts hold counted references to it
+ * (secur32_live_tokens counts them).  What a caller is handed
+ * (QuerySecurityContextToken, ExportSecurityContext) is a token of its own
+ * (DuplicateTokenEx), so adjusting it changes no other context's.  The
+ * ACCESS_TOKEN attribute lends the shared handle itself, which its caller
+ * must not close (as with any lent handle). */
+static INIT_ONCE client_token_once = INIT_ONCE_STATIC_INIT;
+static HANDLE client_token;
+
+static BOOL CALLBACK make_client_token(INIT_ONCE *once, void *param, void **ctx)
+{
+    HANDLE process;
+    (void)once; (void)param; (void)ctx;
+    if (!OpenProcessToken(GetCurrentProcess(), TOKEN_DUPLICATE | TOKEN_QUERY, &process)) return FALSE;
+    BOOL ok = DuplicateTokenEx(process, TOKEN_ALL_ACCESS, NULL, SecurityImpersonation, TokenImpersonation,
+                               &client_token);
+    CloseHandle(process);
+    if (!ok) client_token = NULL;
+    return ok;   /* on failure the next call tries again */
+}
+
 int sys_token_for_client(sys_token *out)
 {
-    HANDLE process, dup = NULL;
-    if (!OpenProcessToken(GetCurrentProcess(), TOKEN_DUPLICATE | TOKEN_QUERY, &process)) return -1;
-    BOOL ok = DuplicateTokenEx(process, TOKEN_ALL_ACCESS, NULL, SecurityImpersonation, TokenImpersonation, &dup);
-    CloseHandle(process);
-    if (!ok) return -1;
+    if (!InitOnceExecuteOnce(&client_token_once, make_client_token, NULL, NULL)) return -1;
     InterlockedIncrement(&secur32_live_tokens);
-    *out = dup;
+    *out = client_token;
     return 0;
 }
 
 int sys_token_duplicate_for_caller(sys_token t, void **out)
 {
     HANDLE h;
-    if (!DuplicateHandle(GetCurrentProcess(), t, GetCurrentProcess(), &h, 0, FALSE, DUPLICATE_SAME_ACCESS)) return -1;
+    if (t == client_token) {
+        if (!DuplicateTokenEx(t, 0, NULL, SecurityImpersonation, TokenImpersonation, &h)) return -1;
+    } else if (!DuplicateHandle(GetCurrentProcess(), t, GetCurrentProcess(), &h, 0, FALSE, DUPLICATE_SAME_ACCESS)) {
+        return -1;
+    }
     *out = h;
     return 0;
 }
@@ -124,7 +150,7 @@ int sys_token_adopt(void *handle, sys_token *out)
 void sys_token_close(sys_token t)
 {
     if (!t) return;
-    CloseHandle(t);
+    if (t != client_token) CloseHandle(t);
     InterlockedDecrement(&secur32_live_tokens);
 }
 
@@ -162,24 +188,57 @@ static char *w_to_acp(const WCHAR *w)
 }
 
 /* NTLM_USER_FILE as gss-ntlmssp users write it is a Unix path; Wine's
- * kernel32 converts those.  Default: %ProgramData%\sspishim\ntlm-users.txt. */
+ * kernel32 converts those.  Default: %ProgramData%\sspishim\ntlm-users.txt.
+ * The accounts store asks for the path at every step of every handshake,
+ * and a conversion costs about 10 us: the last one is kept, keyed by the
+ * variable's value. */
+static SRWLOCK accounts_lock = SRWLOCK_INIT;
+static WCHAR *accounts_unix;     /* the variable's value that was converted */
+static char *accounts_dos;       /* what it converted to */
+
+static char *unix_to_dos(const WCHAR *value)
+{
+    typedef WCHAR *(CDECL *to_dos_fn)(const char *);
+    to_dos_fn to_dos = (to_dos_fn)(void *)GetProcAddress(GetModuleHandleW(L"kernel32.dll"), "wine_get_dos_file_name");
+    char unix_path[MAX_PATH * 3];
+    if (!to_dos || !WideCharToMultiByte(CP_UTF8, 0, value, -1, unix_path, sizeof(unix_path), NULL, NULL)) return NULL;
+    WCHAR *dos = to_dos(unix_path);
+    if (!dos) return NULL;
+    char *a = w_to_acp(dos);
+    HeapFree(GetProcessHeap(), 0, dos);
+    return a;
+}
+
+static char *unix_to_dos_cached(const WCHAR *value)
+{
+    char *out = NULL, *dos;
+    AcquireSRWLockShared(&accounts_lock);
+    if (accounts_unix && !wcscmp(accounts_unix, value)) out = _strdup(accounts_dos);
+    ReleaseSRWLockShared(&accounts_lock);
+    if (out || !(dos = unix_to_dos(value))) return out;
+    out = _strdup(dos);
+    WCHAR *key = _wcsdup(value);
+    AcquireSRWLockExclusive(&accounts_lock);
+    if (key) {
+        free(accounts_unix);
+        free(accounts_dos);
+        accounts_unix = key;
+        accounts_dos = dos;
+        dos = NULL;
+    }
+    ReleaseSRWLockExclusive(&accounts_lock);
+    free(dos);
+    return out;
+}
+
 char *sys_accounts_path(void)
 {
     WCHAR value[MAX_PATH * 2];
     DWORD n = GetEnvironmentVariableW(L"NTLM_USER_FILE", value, MAX_PATH * 2);
     if (n && n < MAX_PATH * 2) {
         if (value[0] == '/') {
-            typedef WCHAR *(CDECL *to_dos_fn)(const char *);
-            to_dos_fn to_dos = (to_dos_fn)(void *)GetProcAddress(GetModuleHandleW(L"kernel32.dll"), "wine_get_dos_file_name");
-            char unix_path[MAX_PATH * 3];
-            if (to_dos && WideCharToMultiByte(CP_UTF8, 0, value, -1, unix_path, sizeof(unix_path), NULL, NULL)) {
-                WCHAR *dos = to_dos(unix_path);
-                if (dos) {
-                    char *a = w_to_acp(dos);
-                    HeapFree(GetProcessHeap(), 0, dos);
-                    return a;
-                }
-            }
+            char *dos = unix_to_dos_cached(value);
+            if (dos) return dos;
         }
         return w_to_acp(value);
     }

@@ -38,6 +38,25 @@ FARPROC host_proc(const char *name); /* NULL when the host lacks it */
 void host_register_packages(void);   /* registry loader */
 const WCHAR *host_status(void);      /* how the host was found, for diagnostics */
 
+/* host.c: a SecurityFunctionTableW served by another DLL (the host, or a
+ * third-party SSP), its packages registered as ours with handles wrapping
+ * the DLL's own */
+struct foreign;
+/* Validates and copies the table; NULL, with a warning naming origin, when it
+ * is missing, of an unknown version or lacks the functions every package needs. */
+struct foreign *foreign_new(const SecurityFunctionTableW *table, HMODULE module, const WCHAR *origin);
+void foreign_free(struct foreign *f);    /* only while none of its packages is registered */
+/* Registers the table's packages with these flags; returns how many are new,
+ * and in *present how many were already registered by that name. */
+size_t foreign_register(struct foreign *f, uint32_t flags, size_t *present);
+const WCHAR *foreign_origin(const struct shim_package *pkg);   /* NULL unless foreign */
+
+/* providers.c: third-party SSP DLLs (the SecurityProviders registry value,
+ * AddSecurityPackage) */
+void providers_register_packages(void);  /* the SecurityProviders value */
+BOOL providers_claimed(const WCHAR *name);  /* offered by a DLL of that value */
+void secur32_load_foreign_packages(void);   /* registry loader: those, then the host's */
+
 /* strings.c: ANSI <-> UTF-16 with the ANSI code page; results from the
  * caller allocator (sys_caller_alloc), released with str_free */
 WCHAR *str_a_to_w(const char *s);

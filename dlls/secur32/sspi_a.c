@@ -16,16 +16,24 @@ struct identity_w {
     WCHAR *strings[4];
 };
 
+/* Longest identity field: UNICODE_STRING's limit, as the W path has it. */
+#define IDENTITY_FIELD_MAX 32767
+
+enum conversion { CONVERTED, NO_MEMORY, BAD_FIELD };
+
 /* A counted ANSI string (not necessarily terminated) to a terminated UTF-16
- * copy; *len receives its length in characters. */
-static WCHAR *counted_a_to_w(const unsigned char *s, ULONG n, ULONG *len, BOOL *failed)
+ * copy; *len receives its length in characters.  A length past the limit,
+ * or one without a string, is refused before anything is read: the count
+ * is the caller's word on how far the string goes. */
+static WCHAR *counted_a_to_w(const unsigned char *s, ULONG n, ULONG *len, enum conversion *failed)
 {
     *len = 0;
+    if (n > IDENTITY_FIELD_MAX || (!s && n)) { *failed = BAD_FIELD; return NULL; }
     if (!s) return NULL;
     int wn = n ? MultiByteToWideChar(CP_ACP, 0, (const char *)s, (int)n, NULL, 0) : 0;
-    if (n && wn <= 0) { *failed = TRUE; return NULL; }
+    if (n && wn <= 0) { *failed = NO_MEMORY; return NULL; }
     WCHAR *w = sys_caller_alloc((wn + 1) * sizeof(WCHAR));
-    if (!w) { *failed = TRUE; return NULL; }
+    if (!w) { *failed = NO_MEMORY; return NULL; }
     if (wn) MultiByteToWideChar(CP_ACP, 0, (const char *)s, (int)n, w, wn);
     w[wn] = 0;
     *len = (ULONG)wn;
@@ -49,7 +57,7 @@ static SECURITY_STATUS identity_a_to_w(const struct shim_package *pkg, void *aut
     memset(id, 0, sizeof(*id));
     *out = auth;
     if (!auth || !pkg || !(pkg->flags & SHIM_PKG_TAKES_IDENTITY)) return SEC_E_OK;
-    BOOL failed = FALSE;
+    enum conversion failed = CONVERTED;
     SEC_WINNT_AUTH_IDENTITY_EXA *ex = auth;
     if (ex->Version == SEC_WINNT_AUTH_IDENTITY_VERSION && ex->Length >= sizeof(*ex)) {
         if (!(ex->Flags & SEC_WINNT_AUTH_IDENTITY_ANSI)) return SEC_E_OK;
@@ -72,7 +80,8 @@ static SECURITY_STATUS identity_a_to_w(const struct shim_package *pkg, void *aut
     }
     if (failed) {
         identity_free(id);
-        return SEC_E_INSUFFICIENT_MEMORY;
+        WARN("identity with a bad length or pointer\n");
+        return failed == BAD_FIELD ? SEC_E_UNKNOWN_CREDENTIALS : SEC_E_INSUFFICIENT_MEMORY;
     }
     return SEC_E_OK;
 }

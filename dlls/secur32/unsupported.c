@@ -158,34 +158,3 @@ NTSTATUS WINAPI LsaUnregisterPolicyChangeNotification(POLICY_NOTIFICATION_INFORM
     FIXME("not supported\n");
     return (NTSTATUS)0xC0000002;   /* STATUS_NOT_IMPLEMENTED */
 }
-
-/* Third-party packages arrive with the issue that loads them. */
-SECURITY_STATUS WINAPI AddSecurityPackageW(LPWSTR name, PSECURITY_PACKAGE_OPTIONS options)
-{
-    TRACE("(%s, %p)\n", dbg_wstr(WSTR(name)), (void *)options);
-    UNSUPPORTED();
-}
-
-SECURITY_STATUS WINAPI AddSecurityPackageA(LPSTR name, PSECURITY_PACKAGE_OPTIONS options)
-{
-    TRACE("(%s, %p)\n", dbg_astr(name), (void *)options);
-    WCHAR *w = str_a_to_w(name);
-    SECURITY_STATUS st = AddSecurityPackageW(w, options);
-    str_free(w);
-    return st;
-}
-
-SECURITY_STATUS WINAPI DeleteSecurityPackageW(LPWSTR name)
-{
-    TRACE("(%s)\n", dbg_wstr(WSTR(name)));
-    UNSUPPORTED();
-}
-
-SECURITY_STATUS WINAPI DeleteSecurityPackageA(LPSTR name)
-{
-    TRACE("(%s)\n", dbg_astr(name));
-    WCHAR *w = str_a_to_w(name);
-    SECURITY_STATUS st = DeleteSecurityPackageW(w);
-    str_free(w);
-    return st;
-}

@@ -31,6 +31,21 @@ const struct shim_package *ntlm_package(void);
 /* "Never", as Windows' SSPI reports it in expiry times (30828-09-14). */
 #define NTLM_TIME_NEVER         ((int64_t)0x7fffff36d5969fffLL)
 
+/* ---- For SPNEGO (core/ntlm/spnego_mic.c) --------------------------------------
+ * The mechListMIC over an established NTLM context: a signature over data
+ * that takes the direction's next sequence number, after which that
+ * direction's RC4 handle is rekeyed (MS-SPNG 3.3.5.1).  Both give
+ * SEC_E_UNSUPPORTED_FUNCTION when signing was not negotiated, and
+ * SEC_E_INVALID_HANDLE for a context that is not NTLM's or not established;
+ * check gives SEC_E_MESSAGE_ALTERED (or _OUT_OF_SEQUENCE) for a MIC that
+ * does not verify, leaving the receiving state as it was. */
+#define NTLM_SPNEGO_MIC_SIZE    16
+shim_status ntlm_spnego_make_mic(shim_ctx *ctx, const uint8_t *data, size_t len, uint8_t sig[NTLM_SPNEGO_MIC_SIZE]);
+shim_status ntlm_spnego_check_mic(shim_ctx *ctx, const uint8_t *data, size_t len, const uint8_t *sig, size_t sig_len);
+/* Adds to both sequence numbers: an imported context reset to "just after
+ * the handshake" when SPNEGO's MICs had taken numbers already. */
+shim_status ntlm_advance_sequence(shim_ctx *ctx, uint32_t send, uint32_t recv);
+
 /* ---- Test hook ---------------------------------------------------------------
  * Fixes the values the package would otherwise draw at random or read from
  * the clock, so that tests can replay the MS-NLMP 4.2 examples end to end.

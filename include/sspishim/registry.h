@@ -22,6 +22,7 @@ struct shim_package_info {
 /* Package flags (not visible to callers). */
 #define SHIM_PKG_DELEGATED        0x1  /* served by the host secur32 */
 #define SHIM_PKG_TAKES_IDENTITY   0x2  /* auth data is SEC_WINNT_AUTH_IDENTITY(_EX) */
+#define SHIM_PKG_PROVIDER         0x4  /* served by a third-party SSP DLL */
 
 typedef struct shim_object shim_cred;
 typedef struct shim_object shim_ctx;

@@ -12,6 +12,18 @@
 #define SSPISHIM_API
 #endif
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Configuration: the environment variables the DLL reads, each when it is
+ * first needed in a process (docs/configuration.md). */
+#define SSPISHIM_ENV_DEBUG        "SSPISHIM_DEBUG"        /* err, fixme, warn, trace, all */
+#define SSPISHIM_ENV_DEBUG_FILE   "SSPISHIM_DEBUG_FILE"   /* the trace goes here, not to stderr */
+#define SSPISHIM_ENV_ACCOUNTS     "NTLM_USER_FILE"        /* the NTLM accounts file */
+#define SSPISHIM_ENV_MACHINE_KEY  "SSPISHIM_MACHINE_KEY"  /* the key file that seals packed contexts */
+#define SSPISHIM_ENV_HOST         "SSPISHIM_HOST"         /* Wine's builtin secur32 to delegate to */
+
 /* Live-object counters: what a test or a leak check wants to see return to
  * its starting values. */
 struct sspishim_stats {
@@ -30,5 +42,9 @@ int32_t SSPISHIM_API SspiShimGetStatistics(struct sspishim_stats *stats);
 
 /* The version of this DLL, as "MAJOR.MINOR.PATCH". */
 const char *SSPISHIM_API SspiShimVersion(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -6,13 +6,18 @@ The Windows end is tests/interop/sspi_peer.exe under Wine (with this DLL as
 its secur32); the other end is
   - python3-ntlm-auth's NtlmContext, as a client;
   - Samba's ntlm_auth --helper-protocol=ntlmssp-client-1, as a client;
-  - Samba's ntlm_auth --helper-protocol=squid-2.5-ntlmssp, as a server.
+  - Samba's ntlm_auth --helper-protocol=squid-2.5-ntlmssp, as a server;
+  - for Negotiate, MIT GSSAPI's SPNEGO mechanism over gss-ntlmssp
+    (tests/interop/gss_peer), as client and as server, against sspi_peer.exe
+    with SSPI_PEER_PACKAGE=Negotiate and against the core natively
+    (tests/interop/core_peer).
 This script relays the tokens, then seals and unseals real messages both
 ways (for ntlm_auth, with the session key and flags it reports, through
-python3-ntlm-auth's SessionSecurity).  Ends with "interop: N passed, N failed".
+python3-ntlm-auth's SessionSecurity; for GSSAPI with gss_wrap/gss_unwrap).
+Ends with "interop: N passed, N failed".
 
-Usage: run.py PEER_EXE   (WINEPREFIX and WINEDLLOVERRIDES set by the caller;
-OPENSSL_CONF must enable the legacy provider for MD4)."""
+Usage: run.py PEER_EXE [GSS_PEER CORE_PEER]   (WINEPREFIX and WINEDLLOVERRIDES
+set by the caller; OPENSSL_CONF must enable the legacy provider for MD4)."""
 import base64
 import os
 import shutil
@@ -46,10 +51,11 @@ def unb64(text):
 
 
 class Peer:
-    """sspi_peer.exe under Wine."""
+    """sspi_peer.exe under Wine, or a native peer speaking its protocol."""
 
     def __init__(self, exe, role, env):
-        self.p = subprocess.Popen(["wine", exe, role], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        cmd = ["wine", exe, role] if exe.endswith(".exe") else [exe, role]
+        self.p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                   stderr=subprocess.DEVNULL, text=True, env=env, cwd=os.path.dirname(exe))
 
     def ask(self, line):
@@ -211,16 +217,114 @@ def samba_server(exe, env):
     helper.close()
 
 
+def converse(client, server, who):
+    """Relays tokens until both sides are done; True when they are."""
+    token, side, done = None, client, {}
+    for _ in range(8):
+        st, token = side.step(token)
+        if not check(st in ("00090312", "00000000"), "%s: %s step failed: %s" % (
+                who, "client" if side is client else "server", st)):
+            return False
+        done[side] = st == "00000000"
+        if done.get(client) and done.get(server):
+            return True
+        if not check(token, "%s: no token to pass on, yet not done" % who):
+            return False
+        side = server if side is client else client
+    check(False, "%s: the handshake does not end" % who)
+    return False
+
+
+def gss_messages(ours, gss, who):
+    def wrap(data):
+        r = gss.ask("SEAL " + b64(data)).split()
+        if r[0] != "DATA":
+            raise RuntimeError("gss_wrap: %s" % r)
+        return unb64(r[1])
+
+    def unwrap(data):
+        r = gss.ask("UNSEAL " + b64(data)).split()
+        if r[0] != "DATA":
+            raise RuntimeError("gss_unwrap: %s" % " ".join(r))
+        return unb64(r[1])
+    # signatures both ways (gss_get_mic / gss_verify_mic), before the
+    # sealed messages, whose tampered one costs the sender a sequence number
+    msg = b"signed by GSSAPI"
+    r = gss.ask("SIGN " + b64(msg)).split()
+    check(r[0] == "DATA" and ours.ask("VERIFY %s %s" % (b64(msg), r[1])) == "OK", "%s: gss_get_mic -> VerifySignature" % who)
+    msg = b"signed by sspishim"
+    r = ours.ask("SIGN " + b64(msg)).split()
+    check(r[0] == "DATA" and gss.ask("VERIFY %s %s" % (b64(msg), r[1])) == "OK", "%s: MakeSignature -> gss_verify_mic" % who)
+    exchange_messages(ours, wrap, unwrap, who)
+
+
+def spnego(ours_exe, gss_exe, env, label):
+    """sspishim's Negotiate against MIT SPNEGO with gss-ntlmssp, both ways."""
+    env = dict(env, SSPI_PEER_PACKAGE="Negotiate")
+    print("== %s Negotiate client -> MIT SPNEGO/gss-ntlmssp server" % label, flush=True)
+    ours, gss = Peer(ours_exe, "client", env), Peer(gss_exe, "server", env)
+    check(ours.ask("CLIENT %s %s %s" % (USER, DOMAIN, PASSWORD)) == "OK", "%s client credential" % label)
+    check(gss.ask("SERVER") == "OK", "gss acceptor credential")
+    if converse(ours, gss, "%s client" % label):
+        check(gss.ask("MECH") == "MECH { 1 3 6 1 4 1 311 2 2 10 }", "gss negotiated NTLM")
+        r = gss.ask("NAME")
+        check(r.lower() == "name domain\\user", "the gss server sees %s" % r)
+        gss_messages(ours, gss, "%s client, gss server" % label)
+    ours.close()
+    gss.close()
+
+    print("== MIT SPNEGO/gss-ntlmssp client -> %s Negotiate server" % label, flush=True)
+    ours, gss = Peer(ours_exe, "server", env), Peer(gss_exe, "client", env)
+    check(ours.ask("SERVER") == "OK", "%s server credential" % label)
+    check(gss.ask("CLIENT %s %s %s" % (USER, DOMAIN, PASSWORD)) == "OK", "gss initiator credential")
+    if converse(gss, ours, "%s server" % label):
+        check(gss.ask("MECH") == "MECH { 1 3 6 1 4 1 311 2 2 10 }", "gss negotiated NTLM")
+        r = ours.ask("NAME")
+        check(r.lower() == "name domain\\user", "the %s server sees %s" % (label, r))
+        gss_messages(ours, gss, "gss client, %s server" % label)
+    ours.close()
+    gss.close()
+
+    print("== wrong passwords refused, both ways (%s)" % label, flush=True)
+    ours, gss = Peer(ours_exe, "server", env), Peer(gss_exe, "client", env)
+    ours.ask("SERVER")
+    gss.ask("CLIENT %s %s %s" % (USER, DOMAIN, "wrong"))
+    st, t = gss.step()
+    st, t = ours.step(t)
+    st, t = gss.step(t)
+    st, t = ours.step(t)
+    check(st == "8009030c", "%s server: a wrong password gives %s" % (label, st))
+    ours.close()
+    gss.close()
+    ours, gss = Peer(ours_exe, "client", env), Peer(gss_exe, "server", env)
+    ours.ask("CLIENT %s %s %s" % (USER, DOMAIN, "wrong"))
+    gss.ask("SERVER")
+    st, t = ours.step()
+    st, t = gss.step(t)
+    st, t = ours.step(t)
+    r = gss.ask("STEP " + b64(t))
+    check(r.startswith("ERR"), "gss server accepted a wrong password: %s" % r)
+    ours.close()
+    gss.close()
+
+
 def main():
     exe = os.path.abspath(sys.argv[1])
+    gss_exe = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
+    core_exe = os.path.abspath(sys.argv[3]) if len(sys.argv) > 3 else None
     tmp = tempfile.mkdtemp(prefix="sspishim-interop.")
     accounts = os.path.join(tmp, "ntlm-users.txt")
     with open(accounts, "w") as f:
         f.write("%s:%s:%s\n" % (DOMAIN, USER, PASSWORD))
     env = dict(os.environ, NTLM_USER_FILE=accounts)   # a Unix path, as gss-ntlmssp users write it
-    for scenario in (python_client, samba_client, samba_server):
+    scenarios = [(python_client, exe), (samba_client, exe), (samba_server, exe)]
+    if gss_exe:
+        scenarios.append((lambda e, env: spnego(e, gss_exe, env, "sspishim"), exe))
+        if core_exe:
+            scenarios.append((lambda e, env: spnego(e, gss_exe, env, "core"), core_exe))
+    for scenario, peer_exe in scenarios:
         try:
-            scenario(exe, env)
+            scenario(peer_exe, env)
         except Exception as e:  # a broken pipe or a parse error is a failure, not a crash of the run
             check(False, "%s: %r" % (scenario.__name__, e))
     shutil.rmtree(tmp, ignore_errors=True)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Interop with independent NTLM peers (see run.py), in a throwaway prefix.
+# sspishim — SPDX-License-Identifier: LGPL-2.1-or-later
+# Interop with independent NTLM and SPNEGO peers (see run.py), in a throwaway prefix.
 # Usage: tests/interop/run.sh BUILD_DIR
 set -u
 b=$(cd "$1" && pwd)
@@ -28,4 +29,4 @@ fi
 wineserver -w
 mkdir -p "$work/bin"
 cp "$b/x86_64/secur32.dll" "$b/x86_64/tests/sspi_peer.exe" "$work/bin/"
-timeout 600 /usr/bin/python3 "$here/run.py" "$work/bin/sspi_peer.exe"
+timeout 600 /usr/bin/python3 "$here/run.py" "$work/bin/sspi_peer.exe" "$b/native/tests/gss_peer" "$b/native/tests/core_peer"

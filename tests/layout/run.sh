@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# sspishim — SPDX-License-Identifier: LGPL-2.1-or-later
 # The packed context from a 64-bit and a 32-bit build of the core: the same
 # bytes, and each build carries on the other's conversation.  The 32-bit
 # program runs directly where the kernel allows, else under qemu-i386.

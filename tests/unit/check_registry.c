@@ -59,6 +59,33 @@ START_TEST(list_loads_host)
 }
 END_TEST
 
+/* A package DLL that the loader loads may call back in (a third-party SSP
+ * enumerating packages from its own start-up): the call sees what is
+ * registered so far instead of waiting on the loader it is part of. */
+static size_t seen_inside;
+static const struct shim_package *found_inside = &ntlm;
+
+static void load_reentrant(void)
+{
+    loader_calls++;
+    registry_add(&kerb);
+    seen_inside = registry_list(NULL, 0);
+    found_inside = registry_find(name_nope);
+}
+
+START_TEST(loader_reentry)
+{
+    registry_set_loader(load_reentrant);
+    ck_assert_int_eq(registry_add(&ntlm), 0);
+    ck_assert_uint_eq(registry_list(NULL, 0), 2);
+    ck_assert_int_eq(loader_calls, 1);
+    ck_assert_uint_eq(seen_inside, 2);
+    ck_assert_ptr_null(found_inside);
+    ck_assert_ptr_null(registry_find(name_nope));
+    ck_assert_int_eq(loader_calls, 1);
+}
+END_TEST
+
 START_TEST(remove_hides)
 {
     ck_assert_int_eq(registry_add(&ntlm), 0);
@@ -106,6 +133,7 @@ int main(void)
     tcase_add_test(tc, find_is_case_insensitive);
     tcase_add_test(tc, loader_runs_once_on_miss);
     tcase_add_test(tc, list_loads_host);
+    tcase_add_test(tc, loader_reentry);
     tcase_add_test(tc, remove_hides);
     suite_add_tcase(s, tc);
     TCase *dbg = tcase_create("Debug");

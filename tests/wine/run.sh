@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# sspishim — SPDX-License-Identifier: LGPL-2.1-or-later
 # Runs the Wine conformance programs in a throwaway WINEPREFIX, with this
 # DLL as a per-program override, for each architecture Wine can run here.
 # Usage: tests/wine/run.sh BUILD_DIR NAME...
@@ -58,6 +59,7 @@ for arch in x86_64 i686; do
     dir="$work/$arch"
     mkdir -p "$dir"
     cp "$b/$arch/secur32.dll" "$b/$arch"/tests/*.exe "$dir/"
+    cp "$b/$arch"/tests/*.dll "$dir/" 2>/dev/null || true   # the ssp test's provider DLLs
     # what some tests read: the export list and both DLLs
     mkdir -p "$work/data/x86_64" "$work/data/i686"
     cp "$src/tests/data/secur32-exports.txt" "$work/data/"
@@ -146,7 +148,8 @@ mkdir -p "$work/prefixwide"
 cp "$b/x86_64/tests/"*.exe "$work/prefixwide/"
 saved_overrides=$WINEDLLOVERRIDES
 export WINEDLLOVERRIDES="mscoree,mshtml="
-for t in enum schannel badhandle; do
+# http_auth: Wine's winhttp reaches system32\secur32.dll (ours) with no override set
+for t in enum schannel badhandle http_auth; do
     [ -f "$work/prefixwide/$t.exe" ] && run_one prefix-wide "$work/prefixwide" "$t"
 done
 export WINEDLLOVERRIDES=$saved_overrides

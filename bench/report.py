@@ -1,0 +1,581 @@
+#!/usr/bin/env python3
+# sspishim — SPDX-License-Identifier: LGPL-2.1-or-later
+"""Turns bench/run.sh's results into BENCHMARKS.md and one PNG per benchmark.
+
+Usage: report.py RESULTS.tsv BENCHMARKS.md PLOT_DIR
+
+The result lines are bench/bench.h's (time, ratio, value, sample), each
+tagged with the pass it came from.  A figure over several passes is the
+median of the passes' medians; its spread is the median of their
+quartiles.  A comparison between the Wine program and a native
+one divides each side by the reference loop timed beside it in its own
+process (see bench/raw_seal.h), so it holds even if the machine's speed
+changed between the two runs; the direct ratio is shown as well.
+"""
+import os
+import statistics
+import subprocess
+import sys
+from collections import defaultdict
+
+
+def load(path):
+    times, ratios, values, samples, env = (defaultdict(list) for _ in range(5))
+    with open(path) as f:
+        for line in f:
+            p = line.rstrip('\n').split('\t')
+            if p[0] == 'env':
+                env[p[1]] = p[2] if len(p) > 2 else ''
+                continue
+            if len(p) < 3:
+                continue
+            pas, kind, ident = int(p[0]), p[1], p[2]
+            nums = p[3:]
+            if kind == 'time':
+                times[ident].append((pas, *map(float, nums[:5])))
+            elif kind == 'ratio':
+                ratios[ident].append((pas, *map(float, nums[:5])))
+            elif kind == 'value':
+                values[ident].append((pas, float(nums[0])))
+            elif kind == 'sample':
+                samples[ident].append((pas, float(nums[0]), float(nums[1]), int(nums[2])))
+    return times, ratios, values, samples, env
+
+
+class Fig:
+    """A figure: median and a low..high spread."""
+
+    def __init__(self, mid, lo=None, hi=None):
+        self.mid, self.lo, self.hi = mid, lo if lo is not None else mid, hi if hi is not None else mid
+
+    def map(self, fn):
+        a, b = fn(self.lo), fn(self.hi)
+        return Fig(fn(self.mid), min(a, b), max(a, b))
+
+
+def agg(rows):
+    """rows: (pass, median, q1, q3, min, max) per pass."""
+    if not rows:
+        return None
+    return Fig(statistics.median(r[1] for r in rows), statistics.median(r[2] for r in rows),
+               statistics.median(r[3] for r in rows))
+
+
+def by_pass(rows):
+    return {r[0]: r for r in rows}
+
+
+def cross(num_rows, den_rows):
+    """num/den, pass by pass (both lists of per-pass (pass, median, q1, q3, ...))."""
+    a, b = by_pass(num_rows), by_pass(den_rows)
+    common = sorted(set(a) & set(b))
+    if not common:
+        return None
+    mids = [a[p][1] / b[p][1] for p in common]
+    los = [a[p][2] / b[p][3] for p in common]
+    his = [a[p][3] / b[p][2] for p in common]
+    return Fig(statistics.median(mids), statistics.median(los), statistics.median(his))
+
+
+class Report:
+    def __init__(self, path):
+        self.times, self.ratios, self.values, self.samples, self.env = load(path)
+
+    def t(self, ident):
+        return agg(self.times.get(ident, []))
+
+    def r(self, ident):
+        return agg(self.ratios.get(ident, []))
+
+    def v(self, ident):
+        rows = self.values.get(ident, [])
+        return statistics.median(r[1] for r in rows) if rows else None
+
+    def rel(self, ident, ref):
+        """A time over its own process's reference, per pass."""
+        return self.ratios.get('%s/%s' % (ident, ref), [])
+
+    def speedup(self, ours, ours_ref, theirs, theirs_ref):
+        """How many times faster ours is: normalised, and direct."""
+        norm = cross(self.rel(theirs, theirs_ref), self.rel(ours, ours_ref))
+        direct = cross(self.times.get(theirs, []), self.times.get(ours, []))
+        return norm, direct
+
+
+# ---- formatting --------------------------------------------------------------------------
+
+def us(f):
+    return 'n/a' if f is None else '%.2f µs' % (f.mid / 1e3) if f.mid < 1e5 else '%.0f µs' % (f.mid / 1e3)
+
+
+def spread_us(f):
+    if f is None:
+        return ''
+    return ' (%.3g–%.3g)' % (f.lo / 1e3, f.hi / 1e3)
+
+
+def x(f, digits=2):
+    if f is None:
+        return 'n/a'
+    return '%.*f× (%.*f–%.*f)' % (digits, f.mid, digits, f.lo, digits, f.hi)
+
+
+def pct(f):
+    return 'n/a' if f is None else '%.1f %% (%.1f–%.1f)' % (f.mid * 100, f.lo * 100, f.hi * 100)
+
+
+def rate(f, unit=''):
+    return 'n/a' if f is None else '{:,.0f}{} ({:,.0f}–{:,.0f})'.format(f.mid, unit, f.lo, f.hi)
+
+
+def mbs(f):
+    return 'n/a' if f is None else '%.1f (%.1f–%.1f)' % (f.mid, f.lo, f.hi)
+
+
+def verdict(ok):
+    return 'n/a' if ok is None else ('**met**' if ok else '**missed**')
+
+
+def per_second(f):
+    return None if f is None else f.map(lambda ns: 1e9 / ns)
+
+
+def throughput(f, size):
+    return None if f is None else f.map(lambda ns: size / ns * 1e3)     # MB/s (10^6 B)
+
+
+def inv(f):
+    return None if f is None else f.map(lambda v: 1 / v)
+
+
+# ---- plots -------------------------------------------------------------------------------
+
+def gnuplot(path, script):
+    try:
+        subprocess.run(['gnuplot'], input=script, text=True, check=True, capture_output=True)
+        return True
+    except (OSError, subprocess.CalledProcessError) as e:
+        err = getattr(e, 'stderr', '') or str(e)
+        print('report: gnuplot failed for %s: %s' % (path, err.strip()), file=sys.stderr)
+        return False
+
+
+HEAD = '''set terminal pngcairo size 900,520 font "sans,10"
+set output "%s"
+set style fill solid 0.8 border -1
+set grid ytics
+set key top left
+'''
+
+
+def bars(title, ylabel, rows, path, log=False, extra=''):
+    """rows: (label, value, lo, hi); a bar with an error bar each."""
+    data = '\n'.join('"%s" %g %g %g' % r for r in rows if r[1] is not None)
+    return HEAD % path + '''set title "%s"
+set ylabel "%s"
+%s
+%s
+set boxwidth 0.6
+set xtics rotate by -20
+set yrange [%s:*]
+$d << EOD
+%s
+EOD
+plot $d using 0:2:xtic(1) with boxes lc rgb "#4a7ab5" notitle, \\
+     $d using 0:2:3:4 with yerrorbars lc rgb "black" pt 0 notitle
+''' % (title, ylabel, 'set logscale y' if log else '', extra, '' if log else '0', data)
+
+
+def cold_ratio(R):
+    """This DLL's cold start over the builtin's, run by run."""
+    o = {r[0]: r[1] for r in R.samples.get('cold.ours', [])}
+    b = {r[0]: r[1] for r in R.samples.get('cold.builtin', [])}
+    rs = sorted(o[p] / b[p] for p in set(o) & set(b))
+    if not rs:
+        return None
+    q = statistics.quantiles(rs, n=4) if len(rs) > 1 else [rs[0]] * 3
+    return Fig(statistics.median(rs), q[0], q[2])
+
+
+def key_figures(R):
+    """The figures the targets are about: (label, Fig or None, format)."""
+    def scaled(f, k):
+        return None if f is None else f.map(lambda v: v * k)
+
+    def value(ident):
+        v = R.v(ident)
+        return None if v is None else Fig(v)
+    share = inv(R.r('seal.sspi.65536/seal.sspi_raw.65536'))
+    return [
+        ('1. export + import round trip, client context (µs)', scaled(R.t('export.sspi.rt.client'), 1e-3), '%.2f'),
+        ('1. the same, server context with its token (µs)', scaled(R.t('export.sspi.rt.server'), 1e-3), '%.2f'),
+        ('1. round trip: times faster than gss-ntlmssp (normalised)',
+         R.speedup('export.sspi.rt.client', 'export.sspi.ref', 'export.gss.rt.client', 'export.gss.ref')[0], '%.2f'),
+        ('1. packed context, client (bytes)', value('export.sspi.size.client'), '%.0f'),
+        ('2. seal + unseal 64 B: times faster than gss-ntlmssp (normalised)',
+         R.speedup('seal.sspi.64', 'seal.sspi_raw.64', 'seal.gss.64', 'seal.gss_raw.64')[0], '%.2f'),
+        ('2. seal + unseal 64 KiB: share of the raw limit (%)', scaled(share, 100), '%.1f'),
+        ('3. handshakes/s, one thread', per_second(R.t('handshake.sspi.1')), '%.0f'),
+        ('3. handshakes/s, two threads', per_second(R.t('handshake.sspi.2')), '%.0f'),
+        ('3. handshakes, one thread: times faster than gss-ntlmssp (normalised)',
+         R.speedup('handshake.sspi.1', 'handshake.sspi.ref', 'handshake.gss.1', 'handshake.gss.ref')[0], '%.2f'),
+        ('4. memory per live context, RssAnon (bytes)', value('scale.rss_anon_per_ctx'), '%.0f'),
+        ('5. cold start: this DLL / Wine\'s builtin', cold_ratio(R), '%.2f'),
+    ]
+
+
+def before_after(R, before_path, note_path):
+    """A table of the key figures in a recorded earlier run and in this one."""
+    B = Report(before_path)
+    out = ['## Before and after the fixes\n']
+    if os.path.exists(note_path):
+        with open(note_path) as f:
+            out.append(f.read().rstrip() + '\n')
+    out.append('Recorded before the fixes on %s (%s pass(es); raw results in `bench/before-fixes.tsv`); after: '
+               'this run. Each figure is already a ratio against its own run\'s baseline where it compares '
+               'with something; the last column compares the two runs.\n' % (B.env.get('date', '?'),
+                                                                           B.env.get('passes', '?')))
+    out.append('| figure | before | after | after / before |')
+    out.append('| --- | --- | --- | --- |')
+    for (label, b, fmt), (_, a, _) in zip(key_figures(B), key_figures(R)):
+        cell = lambda f: 'n/a' if f is None else fmt % f.mid
+        change = 'n/a' if a is None or b is None or not b.mid else '%.2f×' % (a.mid / b.mid)
+        out.append('| %s | %s | %s | %s |' % (label, cell(b), cell(a), change))
+    return '\n'.join(out) + '\n'
+
+
+def main():
+    results, md_path, plot_dir = sys.argv[1:4]
+    R = Report(results)
+    os.makedirs(plot_dir, exist_ok=True)
+    rel_plot = os.path.relpath(plot_dir, os.path.dirname(os.path.abspath(md_path)))
+    out = []
+    w = out.append
+    plots = {}
+
+    def plot(name, script):
+        path = os.path.join(plot_dir, name + '.png')
+        if gnuplot(path, script.replace('%OUT%', path)):
+            plots[name] = '%s/%s.png' % (rel_plot, name)
+
+    def img(name, alt):
+        if name in plots:
+            w('![%s](%s)\n' % (alt, plots[name]))
+
+    env = R.env
+    w('# Benchmarks\n')
+    w('Generated by `make bench` (bench/run.sh, bench/report.py) on %s: %s; Linux %s; %s; '
+      'gcc / mingw-w64 gcc %s; gss-ntlmssp %s with MIT krb5 %s. %s pass(es); load average %s before, %s after.\n'
+      % (env.get('date', '?'), env.get('cpu', '?'), env.get('kernel', '?'), env.get('wine', '?'), env.get('gcc', '?'),
+         env.get('gss-ntlmssp', '?'), env.get('krb5', '?'), env.get('passes', '?'),
+         env.get('load-before', '?'), env.get('load-after', '?')))
+    w('''Every figure is a ratio against a baseline measured in the same run, because this machine is
+shared and noisy and absolute times alone mean little. How the figures are made:
+
+- Each benchmark is one program start (one Wine start for this DLL) timing many iterations with
+  `QueryPerformanceCounter` (natively `clock_gettime`): a case is calibrated to batches of about
+  20 ms, then timed in 21 batches, and the cases compared take turns batch by batch. A figure is
+  the median batch; the spread in brackets is the interquartile range (over several passes, the
+  medians of the passes' quartiles). No benchmark is a pass/fail test.
+- This DLL runs under Wine (`sspi_bench.exe`, through the function table of
+  `InitSecurityInterfaceW`); the peer, gss-ntlmssp through MIT GSSAPI (`gss_bench`), runs natively;
+  the same NTLM core also runs natively through its package table (`core_bench`), which shows what
+  Wine and the Win32 layer add. The programs run one after the other, in alternation, %s times.
+- **The baseline across processes** is a reference loop (`bench/raw_seal.h`: HMAC-MD5 and RC4 of one
+  1 KiB message sealed and unsealed, on the core's own primitives) that every program times beside
+  what it measures. A comparison between this DLL and gss-ntlmssp divides each side by its own
+  process's reference ("normalised"), so a change in the machine's speed between the two runs cancels;
+  the plain ratio of times ("direct") is given too. The reference itself is the same C code compiled
+  by the same gcc for both sides, and the table below shows it runs at the same speed under Wine and
+  natively: Wine costs CPU-bound code nothing measurable, so the normalised and direct ratios agree
+  unless the machine's load changed between runs.
+''' % env.get('passes', '?'))
+
+    # ---- calibration
+    w('## The baseline: the same loop under Wine and natively\n')
+    w('| message | under Wine (`sspi_bench.exe`) | native (`gss_bench`) | Wine / native |')
+    w('| --- | --- | --- | --- |')
+    calib_rows = []
+    for size in (64, 1024, 65536):
+        a, b = R.t('calib.wine.%d' % size), R.t('calib.native.%d' % size)
+        c = cross(R.times.get('calib.wine.%d' % size, []), R.times.get('calib.native.%d' % size, []))
+        w('| %s B | %s%s | %s%s | %s |' % (size, us(a), spread_us(a), us(b), spread_us(b), x(c, 3)))
+        calib_rows.append(c)
+    w('')
+
+    # ---- 1. export / import
+    w('## 1. Export + import of an established NTLM context\n')
+    w('A round trip is `ExportSecurityContext`, `ImportSecurityContextW`, `DeleteSecurityContext` of the old '
+      'handle and `FreeContextBuffer` of the blob (the new handle carries on), against '
+      '`gss_export_sec_context` + `gss_import_sec_context` of the same kind of context (gss-ntlmssp\'s export '
+      'consumes the context, its import gives it back). The blob is built, sealed with ChaCha20-Poly1305 under '
+      'the machine key, opened, checked and turned back into a context with a new handle each time. The server '
+      'case also hands the client\'s token over (`Export`\'s token out, `Import`\'s token in, `CloseHandle`), '
+      'which gss-ntlmssp has no counterpart for.\n')
+    rt_norm, rt_direct = R.speedup('export.sspi.rt.client', 'export.sspi.ref', 'export.gss.rt.client', 'export.gss.ref')
+    srv_norm, srv_direct = R.speedup('export.sspi.rt.server', 'export.sspi.ref', 'export.gss.rt.server', 'export.gss.ref')
+    size_c, size_s = R.v('export.sspi.size.client'), R.v('export.sspi.size.server')
+    gsize_c, gsize_s = R.v('export.gss.size.client'), R.v('export.gss.size.server')
+    w('| | this DLL (Wine) | gss-ntlmssp (native) | this DLL is faster by (normalised; direct) | target |')
+    w('| --- | --- | --- | --- | --- |')
+    w('| round trip, client context | %s | %s | %s; %s | ≥ 2× %s |' % (
+        us(R.t('export.sspi.rt.client')), us(R.t('export.gss.rt.client')), x(rt_norm), x(rt_direct),
+        verdict(rt_norm and rt_norm.mid >= 2)))
+    w('| round trip, server context (+ token for this DLL) | %s | %s | %s; %s | |' % (
+        us(R.t('export.sspi.rt.server')), us(R.t('export.gss.rt.server')), x(srv_norm), x(srv_direct)))
+    w('| export alone (+ FreeContextBuffer), client | %s | | | |' % us(R.t('export.sspi.export.client')))
+    w('| import alone (+ DeleteSecurityContext), client | %s | | | |' % us(R.t('export.sspi.import.client')))
+    w('| round trip, client, native core (`core_bench`) | %s | | | |' % us(R.t('export.core.rt.client')))
+    if size_c and gsize_c:
+        w('| packed context / exported token, client | %d B | %d B | %.2f of its size | < 1 KiB %s |' % (
+            size_c, gsize_c, size_c / gsize_c, verdict(size_c < 1024)))
+    if size_s and gsize_s:
+        w('| packed context / exported token, server | %d B | %d B | %.2f of its size | < 1 KiB %s |' % (
+            size_s, gsize_s, size_s / gsize_s, verdict(size_s < 1024)))
+    w('')
+    plot('export', HEAD % '%OUT%' + '''set multiplot layout 1,2 title "1. Export + import round trip of an NTLM context"
+set style fill solid 0.8 border -1
+set boxwidth 0.6
+set xtics rotate by -25
+set logscale y
+set ylabel "µs per round trip (log)"
+$t << EOD
+%s
+EOD
+plot $t using 0:2:xtic(1) with boxes lc rgb "#4a7ab5" notitle, $t using 0:2:3:4 with yerrorbars lc rgb "black" pt 0 notitle
+unset logscale y
+set yrange [0:*]
+set ylabel "bytes"
+$s << EOD
+%s
+EOD
+plot $s using 0:2:xtic(1) with boxes lc rgb "#b5804a" notitle, 1024 with lines dt 2 lc rgb "red" title "1 KiB target"
+unset multiplot
+''' % ('\n'.join('"%s" %g %g %g' % (lab, f.mid / 1e3, f.lo / 1e3, f.hi / 1e3) for lab, f in (
+        ('sspishim client', R.t('export.sspi.rt.client')), ('sspishim server+token', R.t('export.sspi.rt.server')),
+        ('core client (native)', R.t('export.core.rt.client')), ('gss-ntlmssp client', R.t('export.gss.rt.client')),
+        ('gss-ntlmssp server', R.t('export.gss.rt.server'))) if f),
+       '\n'.join('"%s" %g' % (lab, v) for lab, v in (
+        ('sspishim client', size_c), ('sspishim server', size_s), ('gss-ntlmssp client', gsize_c),
+        ('gss-ntlmssp server', gsize_s)) if v)))
+    img('export', 'export and import round trip times and blob sizes')
+
+    # ---- 2. sealing
+    w('## 2. Sealing throughput\n')
+    w('One message sealed by the client (`EncryptMessage`) and unsealed by the server (`DecryptMessage`), '
+      'in place, against the raw limit: the same HMAC-MD5 and RC4 work called directly on the core\'s '
+      'primitives in a tight loop in the same process, timed in alternation with it (`bench/raw_seal.h`). '
+      'gss-ntlmssp\'s `gss_wrap` (confidentiality) + `gss_unwrap` allocate their output, which is released '
+      'each time. MB/s counts message bytes (10^6) per sealed-and-unsealed pair.\n')
+    w('| message | raw limit (Wine), MB/s | this DLL, MB/s | share of the limit | gss-ntlmssp, MB/s | this DLL is faster by (normalised; direct) | targets |')
+    w('| --- | --- | --- | --- | --- | --- | --- |')
+    seal_rows = []
+    for size in (64, 1024, 65536):
+        raw, ours, gss = R.t('seal.sspi_raw.%d' % size), R.t('seal.sspi.%d' % size), R.t('seal.gss.%d' % size)
+        share = inv(R.r('seal.sspi.%d/seal.sspi_raw.%d' % (size, size)))
+        norm, direct = R.speedup('seal.sspi.%d' % size, 'seal.sspi_raw.%d' % size, 'seal.gss.%d' % size,
+                                 'seal.gss_raw.%d' % size)
+        target = ''
+        if size == 65536:
+            target = '≥ 95 %% of the limit %s' % verdict(share and share.mid >= 0.95)
+        if size == 64:
+            target = '≥ 3× gss-ntlmssp %s' % verdict(norm and norm.mid >= 3)
+        w('| %s B | %s | %s | %s | %s | %s; %s | %s |' % (
+            size, mbs(throughput(raw, size)), mbs(throughput(ours, size)), pct(share), mbs(throughput(gss, size)),
+            x(norm), x(direct), target))
+        seal_rows.append((size, throughput(raw, size), throughput(ours, size), throughput(gss, size),
+                          throughput(R.t('seal.core.%d' % size), size)))
+    core_share = inv(R.r('seal.core.65536/seal.core_raw.65536'))
+    gss_share = inv(R.r('seal.gss.65536/seal.gss_raw.65536'))
+    w('\nNatively the core reaches %s of the same loop at 64 KiB; gss-ntlmssp, whose RC4 and MD5 are '
+      'OpenSSL\'s assembly, runs at %s of it (over 100 %% means faster than this C loop).\n' % (pct(core_share), pct(gss_share)))
+
+    def series(idx):
+        return '\n'.join('%d %g %g %g' % (r[0], r[idx].mid, r[idx].lo, r[idx].hi) for r in seal_rows if r[idx])
+    plot('seal', HEAD % '%OUT%' + '''set title "2. Sealing throughput: seal + unseal of one message"
+set logscale xy
+set xlabel "message size (bytes)"
+set ylabel "MB/s (log)"
+set xtics ("64 B" 64, "1 KiB" 1024, "64 KiB" 65536)
+set key top left
+$raw << EOD
+%s
+EOD
+$ours << EOD
+%s
+EOD
+$gss << EOD
+%s
+EOD
+$core << EOD
+%s
+EOD
+plot $raw using 1:2 with linespoints lw 2 dt 2 title "raw limit (Wine, same process)", \\
+     $ours using 1:2:3:4 with yerrorlines lw 2 title "this DLL: EncryptMessage+DecryptMessage (Wine)", \\
+     $core using 1:2 with linespoints title "the same core natively", \\
+     $gss using 1:2:3:4 with yerrorlines lw 2 title "gss-ntlmssp: gss_wrap+gss_unwrap (native)"
+''' % (series(1), series(2), series(3), series(4)))
+    img('seal', 'sealing throughput against message size')
+
+    # ---- 3. handshakes
+    w('## 3. Handshakes per second\n')
+    w('A full NTLM loopback handshake (NEGOTIATE, CHALLENGE, AUTHENTICATE; client and server in one process, '
+      'both contexts deleted after), on one thread, and on two threads sharing the two credentials (the threads '
+      'are made once; the figure is all handshakes over wall time).\n')
+    hs = {}
+    for impl in ('sspi', 'core', 'gss'):
+        for n in (1, 2):
+            hs[impl, n] = per_second(R.t('handshake.%s.%d' % (impl, n)))
+    norm1, direct1 = R.speedup('handshake.sspi.1', 'handshake.sspi.ref', 'handshake.gss.1', 'handshake.gss.ref')
+    norm2, direct2 = R.speedup('handshake.sspi.2', 'handshake.sspi.ref', 'handshake.gss.2', 'handshake.gss.ref')
+    w('| threads | this DLL (Wine), /s | the core natively, /s | gss-ntlmssp (native), /s | this DLL is faster by (normalised; direct) | target |')
+    w('| --- | --- | --- | --- | --- | --- |')
+    for n, norm, direct in ((1, norm1, direct1), (2, norm2, direct2)):
+        ok = None
+        if norm is not None and hs['sspi', n] is not None:
+            ok = norm.mid >= 8 and hs['sspi', n].mid >= 20000 * (0.9 if n == 1 else 1)
+        w('| %d | %s | %s | %s | %s; %s | ≥ 8×, ~20,000/s %s |' % (
+            n, rate(hs['sspi', n]), rate(hs['core', n]), rate(hs['gss', n]), x(norm, 1), x(direct, 1), verdict(ok)))
+    def two_vs_one(impl):
+        ref = 'handshake.%s.ref' % impl
+        return cross(R.rel('handshake.%s.1' % impl, ref), R.rel('handshake.%s.2' % impl, ref))
+    w('\nThroughput with two threads against one: this DLL %s; the core natively %s; gss-ntlmssp %s. '
+      'The machine has %s CPUs, shared with other work (load average %s before the run, %s after).\n' % (
+          x(two_vs_one('sspi')), x(two_vs_one('core')), x(two_vs_one('gss')),
+          env.get('cpu', '?').split(' x ')[-1], env.get('load-before', '?'), env.get('load-after', '?')))
+    plot('handshake', HEAD % '%OUT%' + '''set title "3. NTLM loopback handshakes per second"
+set style data histograms
+set style histogram errorbars gap 1 lw 1
+set ylabel "handshakes/s"
+set yrange [0:*]
+set key top right
+$d << EOD
+%s
+EOD
+plot $d using 2:3:4:xtic(1) title "1 thread", '' using 5:6:7 title "2 threads"
+''' % '\n'.join('"%s" %g %g %g %g %g %g' % (
+        lab, hs[i, 1].mid, hs[i, 1].lo, hs[i, 1].hi, hs[i, 2].mid, hs[i, 2].lo, hs[i, 2].hi)
+        for i, lab in (('sspi', 'this DLL (Wine)'), ('core', 'core (native)'), ('gss', 'gss-ntlmssp (native)'))
+        if hs[i, 1] and hs[i, 2]))
+    img('handshake', 'handshakes per second')
+
+    # ---- 4. scale
+    w('## 4. Scale: many live contexts\n')
+    n_ctx = R.v('scale.contexts')
+    priv, anon = R.v('scale.private_per_ctx'), R.v('scale.rss_anon_per_ctx')
+    w('%s established contexts kept alive at once (half client, half server contexts of loopback sessions), '
+      'made in %.1f s. Memory per context is the growth of the process between 10 and all of them, divided '
+      'by their number, measured two ways: the private bytes Wine reports (`GetProcessMemoryInfo`, '
+      '`PrivateUsage`) and the resident anonymous memory of the process (`RssAnon` of `/proc/self/status`, '
+      'read through `Z:`), i.e. heap pages actually touched. Both include the handle table\'s growth and the '
+      'heap\'s overhead. Each server context\'s token is a wineserver object, not counted in this process.\n'
+      % ('{:,.0f}'.format(n_ctx) if n_ctx else 'n/a', R.v('scale.establish_s') or 0))
+    w('| | per context | target |')
+    w('| --- | --- | --- |')
+    if priv is not None and priv > 0:
+        w('| private bytes (PrivateUsage) | %.0f B | ≤ 1 KiB %s |' % (priv, verdict(priv <= 1024)))
+    elif priv is not None:
+        w('| private bytes (PrivateUsage) | not tracked: Wine reports the same value throughout | |')
+    if anon is not None:
+        w('| resident anonymous memory (RssAnon) | %.0f B | ≤ 1 KiB %s |' % (anon, verdict(anon <= 1024)))
+    w('')
+    tag = '%d' % n_ctx if n_ctx else None
+    same10, spread10 = R.t('scale.lookup.same.10'), R.t('scale.lookup.spread.10')
+    sameN, spreadN = (R.t('scale.lookup.same.%s' % tag), R.t('scale.lookup.spread.%s' % tag)) if tag else (None, None)
+    w('Handle lookup: `QueryContextAttributesW(SECPKG_ATTR_SIZES)` (the handle table lookup, the context\'s '
+      'lock, four numbers copied) on one handle again and again ("same"), and on every live handle in turn in '
+      'a scattered order ("spread", which adds the cache misses of touching a different context each time).\n')
+    w('| | 10 live | %s live | ratio | target |' % ('{:,.0f}'.format(n_ctx) if n_ctx else 'n/a'))
+    w('| --- | --- | --- | --- | --- |')
+    for lab, a, b in (('same handle', same10, sameN), ('spread over all handles', spread10, spreadN)):
+        ratio = None if not (a and b) else Fig(b.mid / a.mid, b.lo / a.hi, b.hi / a.lo)
+        flat = '' if lab != 'same handle' or ratio is None else 'flat %s' % verdict(ratio.mid <= 1.25)
+        w('| %s | %s | %s | %s | %s |' % (lab, '%.0f ns' % a.mid if a else 'n/a', '%.0f ns' % b.mid if b else 'n/a',
+                                         x(ratio), flat))
+    w('')
+    plot('scale', HEAD % '%OUT%' + '''set multiplot layout 1,2 title "4. %s live contexts"
+set style fill solid 0.8 border -1
+set boxwidth 0.6
+set yrange [0:*]
+set ylabel "bytes per context"
+$m << EOD
+%s
+EOD
+plot $m using 0:2:xtic(1) with boxes lc rgb "#4a7ab5" notitle, 1024 with lines dt 2 lc rgb "red" title "1 KiB target"
+set style data histograms
+set style histogram errorbars gap 1 lw 1
+set ylabel "ns per lookup"
+set key top left
+$l << EOD
+%s
+EOD
+plot $l using 2:3:4:xtic(1) title "10 live", '' using 5:6:7 title "all live"
+unset multiplot
+''' % ('{:,.0f}'.format(n_ctx) if n_ctx else '?',
+       '\n'.join('"%s" %g' % (lab, v) for lab, v in (('PrivateUsage', priv), ('RssAnon', anon)) if v is not None),
+       '\n'.join('"%s" %g %g %g %g %g %g' % (lab, a.mid, a.lo, a.hi, b.mid, b.lo, b.hi)
+                 for lab, a, b in (('same handle', same10, sameN), ('spread', spread10, spreadN)) if a and b)))
+    img('scale', 'memory per context and lookup cost')
+
+    # ---- 5. cold
+    w('## 5. Cold start: LoadLibrary to the first package list\n')
+    w('From `LoadLibraryW` of a secur32 to the return of its first `EnumerateSecurityPackagesW`, in a fresh '
+      'Wine process each time (the two DLLs taking turns), against Wine\'s builtin secur32 loaded by its '
+      'system path in the same run. This DLL\'s list includes the host\'s packages (Kerberos, Negotiate, '
+      'Schannel...), so its first enumeration loads Wine\'s builtin as well: its cold cost is the builtin\'s '
+      'plus its own. "Reload" repeats load, enumerate and `FreeLibrary` in one process (the builtin first, '
+      'while nothing else holds it).\n')
+
+    def sample_fig(ident, col):
+        rows = R.samples.get(ident, [])
+        if not rows:
+            return None
+        vals = sorted(r[col] for r in rows)
+        q = statistics.quantiles(vals, n=4) if len(vals) > 1 else [vals[0]] * 3
+        return Fig(statistics.median(vals), q[0], q[2])
+
+    cold_o, cold_b = sample_fig('cold.ours', 1), sample_fig('cold.builtin', 1)
+    load_o, load_b = sample_fig('cold.ours', 2), sample_fig('cold.builtin', 2)
+    cold_ratio_fig = cold_ratio(R)
+    pk_o = R.samples.get('cold.ours', [(0, 0, 0, 0)])[0][3]
+    pk_b = R.samples.get('cold.builtin', [(0, 0, 0, 0)])[0][3]
+    rl_o, rl_b = R.t('reload.ours'), R.t('reload.builtin')
+
+    def ms(f):
+        return 'n/a' if f is None else '%.2f ms (%.2f–%.2f)' % (f.mid / 1e6, f.lo / 1e6, f.hi / 1e6)
+    w('| | this DLL | Wine\'s builtin | this DLL / builtin |')
+    w('| --- | --- | --- | --- |')
+    w('| cold: LoadLibrary + first enumeration | %s | %s | %s |' % (ms(cold_o), ms(cold_b), x(cold_ratio_fig)))
+    w('| of which LoadLibrary | %s | %s | |' % (ms(load_o), ms(load_b)))
+    w('| packages listed | %d | %d | |' % (pk_o, pk_b))
+    w('| reload in one process | %s | %s | %s |' % (ms(rl_o), ms(rl_b),
+                                                   x(None if not (rl_o and rl_b) else Fig(rl_o.mid / rl_b.mid))))
+    unl = R.v('reload.builtin.unloads')
+    if unl is not None:
+        w('\nWine\'s builtin %s unloaded by `FreeLibrary` between reloads.' % ('was' if unl else 'was not'))
+    w('')
+    plot('cold', bars('5. LoadLibrary to first EnumerateSecurityPackagesW', 'ms',
+                      [(lab, f.mid / 1e6, f.lo / 1e6, f.hi / 1e6) for lab, f in (
+                          ('cold, this DLL', cold_o), ('cold, builtin', cold_b),
+                          ('reload, this DLL', rl_o), ('reload, builtin', rl_b)) if f], '%OUT%'))
+    img('cold', 'cold start times')
+
+    # ---- before / after
+    here = os.path.dirname(os.path.abspath(__file__))
+    before = os.path.join(here, 'before-fixes.tsv')
+    if os.path.exists(before):
+        w(before_after(R, before, os.path.join(here, 'before-fixes.md')))
+
+    w('## Reproducing\n')
+    w('    bash tools/dev test        # once: installs gss-ntlmssp, libkrb5-dev, gnuplot-nox among the rest')
+    w('    make bench                 # or: make bench B=build-x BENCH_PASSES=1 BENCH_CONTEXTS=20000\n')
+    w('Raw results are in `$(B)/bench/results.tsv`; `bench/report.py` turns them into this file and the plots. '
+      'The programs can be run alone: `sspi_bench.exe calib|export|seal|handshake|scale N|cold ours|builtin|reload` '
+      '(under Wine, next to this DLL, with `WINEDLLOVERRIDES=secur32=n,b` and `NTLM_USER_FILE` set), '
+      '`gss_bench` and `core_bench` natively; `core_bench` is the one to profile with `perf`.')
+    with open(md_path, 'w') as f:
+        f.write('\n'.join(out) + '\n')
+
+
+if __name__ == '__main__':
+    main()

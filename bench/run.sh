@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# sspishim — SPDX-License-Identifier: LGPL-2.1-or-later
+# make bench: runs every benchmark, then bench/report.py writes BENCHMARKS.md
+# and bench/plots/.  Usage: bench/run.sh BUILD_DIR
+# BENCH_PASSES (3): how many times the compared programs run, in alternation;
+# BENCH_CONTEXTS (100000): live contexts for the scale benchmark;
+# BENCH_COLD_RUNS (10): fresh processes per secur32 for the cold start.
+set -euo pipefail
+b=$(cd "$1" && pwd)
+src=$(cd "$(dirname "$0")/.." && pwd)
+passes=${BENCH_PASSES:-3} contexts=${BENCH_CONTEXTS:-100000} colds=${BENCH_COLD_RUNS:-10}
+work=$(mktemp -d "${TMPDIR:-/tmp}/sspishim-bench.XXXXXX")
+trap 'wineserver -k >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+export WINEPREFIX="$work/prefix" WINEDEBUG=-all WINEARCH=win64
+export WINEDLLOVERRIDES="mscoree,mshtml=;secur32=n,b"
+# One accounts file for both peers (gss-ntlmssp's format); a Unix path
+# reaches the DLL too.  Native programs keep their machine key here.
+printf 'DOMAIN:alice:Password1\n' >"$work/users"
+export NTLM_USER_FILE="$work/users" SSPISHIM_MACHINE_KEY="$work/machine.key"
+mkdir -p "$b/bench"
+results="$b/bench/results.tsv"
+: >"$results"
+
+env_line() { printf 'env\t%s\t%s\n' "$1" "$2" >>"$results"; }
+env_line date "$(date -u '+%Y-%m-%d %H:%M UTC')"
+env_line cpu "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1) x $(nproc)"
+env_line kernel "$(uname -r)"
+env_line wine "$(wine --version 2>/dev/null)"
+env_line gcc "$(gcc -dumpfullversion) / $(x86_64-w64-mingw32-gcc -dumpfullversion)"
+env_line gss-ntlmssp "$(dpkg-query -W -f='${Version}' gss-ntlmssp 2>/dev/null)"
+env_line krb5 "$(dpkg-query -W -f='${Version}' libgssapi-krb5-2 2>/dev/null)"
+env_line passes "$passes"
+env_line load-before "$(cut -d' ' -f1-3 /proc/loadavg)"
+
+echo "== a throwaway prefix"
+timeout 300 wineboot -i >"$work/wineboot.log" 2>&1 || { cat "$work/wineboot.log"; exit 1; }
+wineserver -w
+# A persistent wineserver: its helper processes (services, explorer, ...)
+# start once, here, and are idle by the time anything is timed.
+wineserver -p
+mkdir -p "$work/bin"
+cp "$b/x86_64/secur32.dll" "$b/x86_64/bench/sspi_bench.exe" "$work/bin/"
+(cd "$work/bin" && wine ./sspi_bench.exe calib >/dev/null 2>&1) || true
+sleep 3
+
+# run PASS NAME COMMAND...: appends COMMAND's result lines, tagged.
+run() {
+    local pass=$1 name=$2; shift 2
+    echo "== pass $pass: $name"
+    if ! "$@" 2>"$work/err" | tr -d '\r' | sed "s/^/$pass\t/" >>"$results"; then
+        cat "$work/err" >&2
+        echo "bench: $name failed" >&2
+        exit 1
+    fi
+}
+sspi() { (cd "$work/bin" && wine ./sspi_bench.exe "$@"); }
+gss() { "$b/native/bench/gss_bench" "$@"; }
+core() { "$b/native/bench/core_bench" "$@"; }
+
+for pass in $(seq 1 "$passes"); do
+    # The Wine and native programs take turns, and swap who goes first.
+    for mode in calib export seal handshake; do
+        if [ $((pass % 2)) -eq 1 ]; then order="sspi gss core"; else order="gss sspi core"; fi
+        for who in $order; do
+            [ "$who" = core ] && [ "$mode" = calib ] && continue
+            run "$pass" "$who $mode" "$who" "$mode"
+        done
+    done
+done
+
+run 1 "sspi scale $contexts" sspi scale "$contexts"
+run 1 "sspi reload" sspi reload
+for i in $(seq 1 "$colds"); do
+    run "$i" "sspi cold ours" sspi cold ours
+    run "$i" "sspi cold builtin" sspi cold builtin
+done
+env_line load-after "$(cut -d' ' -f1-3 /proc/loadavg)"
+
+python3 "$src/bench/report.py" "$results" "$src/BENCHMARKS.md" "$src/bench/plots"
+echo "bench: wrote BENCHMARKS.md and bench/plots/ (raw results: $results)"

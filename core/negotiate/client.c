@@ -1,0 +1,274 @@
+/* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
+/* InitializeSecurityContext for Negotiate, as Windows' client runs it over
+ * NTLM:
+ *
+ *   1. NegTokenInit { mechTypes [NTLM], mechToken NEGOTIATE }  -> CONTINUE_NEEDED
+ *   2. NegTokenResp { accept-incomplete, NTLM, CHALLENGE } in,
+ *      NegTokenResp { AUTHENTICATE, mechListMIC } out          -> CONTINUE_NEEDED
+ *   3. NegTokenResp { accept-completed, mechListMIC } in       -> SEC_E_OK
+ *
+ * Choices where Windows leaves room:
+ * - NTLM is the only mechanism offered.  Kerberos would be offered by
+ *   delegation to the host's package, but Wine's needs a KDC, which this
+ *   DLL's users do not have; NEGOTIATION_INFO names NTLM.
+ * - The mechListMIC (RFC 4178 5) is always sent with the AUTHENTICATE: the
+ *   NTLM context is always asked for integrity so that it has keys, as
+ *   MIT's SPNEGO does.  The server's MIC must come back with its
+ *   accept-completed (RFC 4178: who receives a MIC sends one); a missing or
+ *   wrong one is SEC_E_LOGON_DENIED, as is a reject.
+ * - A bare NTLMSSP CHALLENGE in answer to the NegTokenInit (a server that
+ *   speaks NTLM under the Negotiate name, as Wine's builtin does) is taken:
+ *   the context goes on as plain NTLM and ends with the AUTHENTICATE.
+ * - An input token on the first call (a server's NegTokenInit2 hint, as
+ *   SMB servers send) must list NTLM; it is otherwise ignored.
+ * - A malformed token, a token where none belongs (or none where one must
+ *   be), or a mechanism we did not offer: SEC_E_INVALID_TOKEN.  Any failure
+ *   after the first call spends the context; calling a finished or failed
+ *   context again is SEC_E_OUT_OF_SEQUENCE. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sspishim/crypto.h"
+#include "sspishim/debug.h"
+
+#include "negotiate_pkg.h"
+
+#define TOKEN_LIMIT 0x20000
+
+static const struct bytes_span ntlm_mech = { spnego_oid_ntlm, sizeof(spnego_oid_ntlm) };
+
+static bool is_ntlm(struct bytes_span oid)
+{
+    return oid.len == sizeof(spnego_oid_ntlm) && !memcmp(oid.p, spnego_oid_ntlm, oid.len);
+}
+
+/* A server's hint on the first call: it must offer NTLM. */
+static shim_status check_hint(const struct shim_buffer_desc *in)
+{
+    struct spnego_token t;
+    struct bytes_span token;
+    int rc;
+
+    if (nego_input_token(in, &token))
+        return SHIM_OK;         /* no token: nothing to check */
+    if ((rc = spnego_decode(token.p, token.len, &t)) || t.kind != SPNEGO_INIT) {
+        WARN("first input is not a NegTokenInit: %s\n", spnego_strerror(rc));
+        return SHIM_E_INVALID_TOKEN;
+    }
+    for (size_t i = 0; i < t.n_mechs; i++)
+        if (is_ntlm(t.mechs[i]))
+            return SHIM_OK;
+    WARN("the server does not offer NTLM\n");
+    return SHIM_E_INVALID_TOKEN;
+}
+
+static shim_status client_first(struct shim_ctx_call *c)
+{
+    struct nego_cred *cred = nego_cred_from(c->cred);
+    struct bytes_writer types, mech, out;
+    struct nego_ctx *ctx = NULL;
+    struct bytes_span tok;
+    uint32_t attrs = 0;
+    shim_status st;
+
+    if (!cred)
+        return SHIM_E_INVALID_HANDLE;
+    if (c->input && (st = check_hint(c->input)))
+        return st;
+    bytes_writer_init_heap(&types, TOKEN_LIMIT);
+    bytes_writer_init_heap(&mech, TOKEN_LIMIT);
+    bytes_writer_init_heap(&out, TOKEN_LIMIT);
+    st = SHIM_E_INSUFFICIENT_MEMORY;
+    if (!(ctx = nego_ctx_new(cred->hdr.pkg, false)))
+        goto done;
+    ctx->req = c->req;
+    st = nego_ntlm_step(ctx, cred->ntlm, c->target, nego_inner_req(c->req, false), c->datarep, NULL, &mech,
+                        &attrs, &c->expiry);
+    if (st != SHIM_I_CONTINUE_NEEDED) {
+        if (st >= 0)
+            st = SHIM_E_INTERNAL_ERROR;
+        goto done;
+    }
+    st = SHIM_E_INSUFFICIENT_MEMORY;
+    tok = bytes_writer_span(&mech);
+    if (spnego_encode_mech_types(&types, &ntlm_mech, 1) ||
+        nego_ctx_keep_mech_types(ctx, bytes_writer_span(&types)) ||
+        spnego_encode_init(&out, bytes_writer_span(&types), &tok, NULL))
+        goto done;
+    if ((st = nego_output_token(c->output, (c->req & SHIM_ISC_REQ_ALLOCATE_MEMORY) != 0, bytes_writer_span(&out))))
+        goto done;
+    ctx->attrs = nego_outer_attrs(c->req, attrs);
+    TRACE("NegTokenInit sent, %lu bytes\n", (unsigned long)bytes_writer_span(&out).len);
+    c->new_ctx = &ctx->hdr;
+    c->attrs = ctx->attrs;
+    ctx = NULL;
+    st = SHIM_I_CONTINUE_NEEDED;
+done:
+    if (ctx)
+        shim_object_put(&ctx->hdr);
+    bytes_writer_free(&types);
+    bytes_writer_free(&mech);
+    bytes_writer_free(&out);
+    return st;
+}
+
+/* The server chose plain NTLM: its CHALLENGE came bare. */
+static shim_status client_raw(struct nego_ctx *ctx, struct shim_ctx_call *c, struct bytes_span in,
+                              struct bytes_writer *out)
+{
+    uint32_t attrs = 0;
+    shim_status st;
+
+    TRACE("bare NTLMSSP answer: going on as plain NTLM\n");
+    ctx->raw = true;
+    st = nego_ntlm_step(ctx, NULL, c->target, nego_inner_req(ctx->req, false), c->datarep, &in, out, &attrs,
+                        &c->expiry);
+    if (st != SHIM_OK)
+        return st < 0 ? st : SHIM_E_INTERNAL_ERROR;
+    ctx->attrs = nego_outer_attrs(ctx->req, attrs);
+    return SHIM_OK;
+}
+
+/* Leg 2: the server's choice and CHALLENGE in, AUTHENTICATE and our MIC out. */
+static shim_status client_second(struct nego_ctx *ctx, struct shim_ctx_call *c, struct bytes_span in,
+                                 struct bytes_writer *out)
+{
+    struct spnego_token t;
+    struct bytes_writer mech;
+    struct bytes_span auth, mic_span;
+    uint8_t mic[NTLM_SPNEGO_MIC_SIZE];
+    bool have_mic = false;
+    uint32_t attrs = 0;
+    shim_status st;
+    int rc;
+
+    if ((rc = spnego_decode(in.p, in.len, &t)) || t.kind != SPNEGO_RESP) {
+        WARN("bad NegTokenResp: %s\n", rc ? spnego_strerror(rc) : "a NegTokenInit");
+        return SHIM_E_INVALID_TOKEN;
+    }
+    if (t.neg_state == SPNEGO_REJECT) {
+        WARN("the server rejected the negotiation\n");
+        return SHIM_E_LOGON_DENIED;
+    }
+    if (t.supported_mech.len && !is_ntlm(t.supported_mech)) {
+        WARN("the server chose a mechanism we did not offer\n");
+        return SHIM_E_INVALID_TOKEN;
+    }
+    if (t.neg_state == SPNEGO_ACCEPT_COMPLETED || !t.has_token || !t.token.len) {
+        WARN("no CHALLENGE in the server's answer (negState %d)\n", t.neg_state);
+        return SHIM_E_INVALID_TOKEN;
+    }
+    if (t.neg_state == SPNEGO_REQUEST_MIC)
+        ctx->mic_required = true;
+    bytes_writer_init_heap(&mech, TOKEN_LIMIT);
+    st = nego_ntlm_step(ctx, NULL, c->target, nego_inner_req(ctx->req, false), c->datarep, &t.token, &mech,
+                        &attrs, &c->expiry);
+    if (st != SHIM_OK) {
+        if (st >= 0)
+            st = SHIM_E_INTERNAL_ERROR;
+        goto done;
+    }
+    ctx->attrs = nego_outer_attrs(ctx->req, attrs);
+    st = ntlm_spnego_make_mic(ctx->inner, ctx->mech_types, ctx->mech_types_len, mic);
+    if (st == SHIM_OK) {
+        have_mic = ctx->mic_sent = true;
+    } else if (st == SHIM_E_UNSUPPORTED_FUNCTION && !ctx->mic_required) {
+        WARN("NTLM agreed no signing: no mechListMIC\n");
+    } else {
+        goto done;
+    }
+    auth = bytes_writer_span(&mech);
+    mic_span = (struct bytes_span){ mic, sizeof(mic) };
+    st = spnego_encode_resp(out, SPNEGO_STATE_ABSENT, NULL, &auth, have_mic ? &mic_span : NULL)
+       ? SHIM_E_INSUFFICIENT_MEMORY : SHIM_OK;
+done:
+    bytes_writer_free(&mech);
+    crypto_wipe(mic, sizeof(mic));
+    return st;
+}
+
+/* Leg 3: the server's verdict and MIC. */
+static shim_status client_last(struct nego_ctx *ctx, struct bytes_span in)
+{
+    struct spnego_token t;
+    shim_status st;
+    int rc;
+
+    if ((rc = spnego_decode(in.p, in.len, &t)) || t.kind != SPNEGO_RESP) {
+        WARN("bad NegTokenResp: %s\n", rc ? spnego_strerror(rc) : "a NegTokenInit");
+        return SHIM_E_INVALID_TOKEN;
+    }
+    if (t.neg_state == SPNEGO_REJECT) {
+        WARN("the server refused the logon\n");
+        return SHIM_E_LOGON_DENIED;
+    }
+    if (t.neg_state != SPNEGO_ACCEPT_COMPLETED || (t.has_token && t.token.len) ||
+        (t.supported_mech.len && !is_ntlm(t.supported_mech))) {
+        WARN("unexpected final token (negState %d)\n", t.neg_state);
+        return SHIM_E_INVALID_TOKEN;
+    }
+    if (t.has_mic) {
+        if ((st = ntlm_spnego_check_mic(ctx->inner, ctx->mech_types, ctx->mech_types_len, t.mic.p, t.mic.len))) {
+            WARN("the server's mechListMIC does not verify\n");
+            return SHIM_E_LOGON_DENIED;
+        }
+        ctx->mic_rcvd = true;
+    } else if (ctx->mic_sent || ctx->mic_required) {
+        WARN("the server sent no mechListMIC back\n");
+        return SHIM_E_LOGON_DENIED;
+    }
+    return SHIM_OK;
+}
+
+shim_status nego_initialize_context(struct shim_ctx_call *c)
+{
+    struct nego_ctx *ctx;
+    struct bytes_writer out;
+    struct bytes_span in;
+    bool allocate;
+    shim_status st;
+
+    if (!c->ctx)
+        return client_first(c);
+    if (!(ctx = nego_ctx_from(c->ctx)) || ctx->server)
+        return SHIM_E_INVALID_HANDLE;
+    c->expiry = NTLM_TIME_NEVER;
+    bytes_writer_init_heap(&out, TOKEN_LIMIT);
+    sys_mutex_lock(&ctx->lock);
+    allocate = (ctx->req & SHIM_ISC_REQ_ALLOCATE_MEMORY) != 0;
+    if (ctx->state != NEGO_CLIENT_INIT_SENT && ctx->state != NEGO_CLIENT_AUTH_SENT) {
+        WARN("context already %s\n", ctx->state == NEGO_ESTABLISHED ? "established" : "failed");
+        st = SHIM_E_OUT_OF_SEQUENCE;
+        goto unlock;
+    }
+    if ((st = nego_input_token(c->input, &in)))
+        goto done;
+    if (ctx->state == NEGO_CLIENT_INIT_SENT) {
+        if (spnego_is_ntlmssp(in.p, in.len))
+            st = client_raw(ctx, c, in, &out);
+        else
+            st = client_second(ctx, c, in, &out);
+        if (st == SHIM_OK && (st = nego_output_token(c->output, allocate, bytes_writer_span(&out))) == SHIM_OK) {
+            if (ctx->raw) {
+                nego_ctx_establish(ctx);
+            } else {
+                ctx->state = NEGO_CLIENT_AUTH_SENT;
+                st = SHIM_I_CONTINUE_NEEDED;
+            }
+        }
+    } else {
+        if ((st = client_last(ctx, in)) == SHIM_OK) {
+            nego_output_token(c->output, allocate, (struct bytes_span){ NULL, 0 });
+            nego_ctx_establish(ctx);
+            TRACE("established\n");
+        }
+    }
+done:
+    if (st < 0)
+        nego_ctx_fail(ctx);
+    c->attrs = ctx->attrs;
+unlock:
+    sys_mutex_unlock(&ctx->lock);
+    bytes_writer_free(&out);
+    return st;
+}

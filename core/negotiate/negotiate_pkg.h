@@ -1,0 +1,116 @@
+/* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Inside the Negotiate package: its credential and context objects, which
+ * wrap NTLM's, and the functions its files share.  Private to
+ * core/negotiate. */
+#ifndef SSPISHIM_NEGOTIATE_PKG_H
+#define SSPISHIM_NEGOTIATE_PKG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sspishim/bytes.h"
+#include "sspishim/negotiate.h"
+#include "sspishim/ntlm.h"
+#include "sspishim/registry.h"
+#include "sspishim/spnego.h"
+#include "sspishim/sspi_attrs.h"
+#include "sspishim/sys.h"
+
+/* The mechanism's ops: every NTLM call goes through NTLM's own table. */
+#define NTLM_OPS (ntlm_package()->ops)
+
+/* ---- credentials (credentials.c) --------------------------------------------- */
+
+struct nego_cred {
+    struct shim_object hdr;            /* first: the handle table's view */
+    shim_cred *ntlm;                   /* the NTLM credential; one reference */
+};
+
+struct nego_cred *nego_cred_from(shim_cred *obj);
+
+shim_status nego_acquire_credentials(const struct shim_package *pkg, const shim_wchar *principal,
+                                     uint32_t use, void *logon_id, void *auth_data,
+                                     void *get_key_fn, void *get_key_arg,
+                                     shim_cred **cred, int64_t *expiry);
+shim_status nego_free_credentials(shim_cred *cred);
+shim_status nego_query_credentials_attributes(shim_cred *cred, uint32_t attr, void *buf);
+
+/* ---- contexts (context.c) ----------------------------------------------------- */
+
+enum nego_state {
+    NEGO_CLIENT_INIT_SENT,             /* NegTokenInit with NTLM's NEGOTIATE sent */
+    NEGO_CLIENT_AUTH_SENT,             /* AUTHENTICATE (and our MIC) sent: the verdict is next */
+    NEGO_SERVER_WAIT_TOKEN,            /* NTLM chosen without its first token: NEGOTIATE next */
+    NEGO_SERVER_CHALLENGE_SENT,        /* CHALLENGE sent: AUTHENTICATE next */
+    NEGO_ESTABLISHED,
+    NEGO_FAILED,                       /* a step failed: the context is spent */
+};
+
+struct nego_ctx {
+    struct shim_object hdr;            /* first: the handle table's view */
+    sys_mutex lock;                    /* guards everything below */
+    bool server;
+    bool raw;                          /* bare NTLMSSP, no SPNEGO around it */
+    enum nego_state state;
+    uint32_t req;                      /* ISC_REQ_* / ASC_REQ_* of the first call */
+    uint32_t attrs;                    /* ISC_RET_* / ASC_RET_* */
+    shim_ctx *inner;                   /* the NTLM context once there is one; one reference */
+    shim_cred *ntlm_cred;              /* server waiting for NTLM's first token: its credential */
+    uint8_t *mech_types;               /* DER mechTypes, for the MIC, until established */
+    size_t mech_types_len;
+    bool mic_required;                 /* the mechanism was not the initiator's first choice */
+    bool mic_sent, mic_rcvd;
+};
+
+struct nego_ctx *nego_ctx_new(const struct shim_package *pkg, bool server);
+struct nego_ctx *nego_ctx_from(shim_ctx *obj);
+/* Keeps a copy of the DER mechTypes; -1 out of memory. */
+int nego_ctx_keep_mech_types(struct nego_ctx *ctx, struct bytes_span der);
+/* Handshake done: drops what only the handshake needed. */
+void nego_ctx_establish(struct nego_ctx *ctx);
+void nego_ctx_fail(struct nego_ctx *ctx);
+
+/* The input SECBUFFER_TOKEN: SEC_E_INVALID_TOKEN when there is none. */
+shim_status nego_input_token(const struct shim_buffer_desc *in, struct bytes_span *token);
+/* An output token into the caller's SECBUFFER_TOKEN (or a new buffer from
+ * sys_caller_alloc when allocate is set); an empty one when msg is empty. */
+shim_status nego_output_token(struct shim_buffer_desc *out, bool allocate, struct bytes_span msg);
+
+/* One step of the NTLM context: in is its input message (NULL: none), its
+ * output message is appended to out.  The first step, with cred, creates
+ * ctx->inner.  *attrs and *expiry as NTLM reports them. */
+shim_status nego_ntlm_step(struct nego_ctx *ctx, shim_cred *cred, const shim_wchar *target, uint32_t req,
+                           uint32_t datarep, const struct bytes_span *in, struct bytes_writer *out,
+                           uint32_t *attrs, int64_t *expiry);
+
+/* The request flags NTLM is given: the caller's, less ALLOCATE_MEMORY
+ * (our buffers, not the caller's), and on the client INTEGRITY always, so
+ * that there are keys for the mechListMIC, as MIT's SPNEGO does. */
+uint32_t nego_inner_req(uint32_t req, bool server);
+/* What the caller is told: NTLM's attributes, with ALLOCATED_MEMORY when it
+ * asked for it. */
+uint32_t nego_outer_attrs(uint32_t req, uint32_t inner_attrs);
+
+shim_status nego_delete_context(shim_ctx *ctx);
+shim_status nego_complete_auth_token(shim_ctx *ctx, struct shim_buffer_desc *token);
+shim_status nego_query_context_attributes(shim_ctx *ctx, uint32_t attr, void *buf);
+shim_status nego_impersonate(shim_ctx *ctx);
+shim_status nego_revert(shim_ctx *ctx);
+shim_status nego_query_token(shim_ctx *ctx, void **token);
+shim_status nego_make_signature(shim_ctx *ctx, uint32_t qop, struct shim_buffer_desc *msg, uint32_t seq);
+shim_status nego_verify_signature(shim_ctx *ctx, struct shim_buffer_desc *msg, uint32_t seq, uint32_t *qop);
+shim_status nego_encrypt(shim_ctx *ctx, uint32_t qop, struct shim_buffer_desc *msg, uint32_t seq);
+shim_status nego_decrypt(shim_ctx *ctx, struct shim_buffer_desc *msg, uint32_t seq, uint32_t *qop);
+
+/* ---- the handshake (client.c, server.c) ---------------------------------------- */
+
+shim_status nego_initialize_context(struct shim_ctx_call *call);
+shim_status nego_accept_context(struct shim_ctx_call *call);
+
+/* ---- export and import (export.c) ---------------------------------------------- */
+
+shim_status nego_export_context(shim_ctx *ctx, int reset, uint8_t **payload, size_t *len, uint8_t *role);
+shim_status nego_import_context(const struct shim_package *pkg, uint8_t role, const uint8_t *payload,
+                                size_t len, void *token, shim_ctx **ctx);
+
+#endif

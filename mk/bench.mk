@@ -1,0 +1,41 @@
+# sspishim — SPDX-License-Identifier: LGPL-2.1-or-later
+# make bench: builds and runs the benchmarks of bench/ and writes
+# BENCHMARKS.md and bench/plots/*.png (bench/run.sh, bench/report.py).
+#   make bench                       everything, 3 passes (a few minutes on 2 cores)
+#   make bench BENCH_PASSES=1 BENCH_CONTEXTS=20000 BENCH_COLD_RUNS=4   a quicker look
+# Not part of make check: no benchmark is a pass/fail test.  Needs
+# gss-ntlmssp, libkrb5-dev and gnuplot (tools/dev installs them).
+
+BENCH_SSPI_SRCS   := $(sort $(wildcard bench/sspi/*.c))
+BENCH_SSPI_OBJS   := $(BENCH_SSPI_SRCS:%.c=$(B)/x86_64/obj/%.o)
+# The raw-limit and envelope loops run the core's own primitives inside the
+# Windows program.
+BENCH_CRYPTO_OBJS := $(patsubst %,$(B)/x86_64/obj/core/crypto/%.o,md5 hmac_md5 rc4 wipe aead chacha20 poly1305)
+BENCH_HEADERS     := $(wildcard bench/*.h bench/*/*.h)
+BENCH_PROGS       := $(B)/x86_64/bench/sspi_bench.exe $(B)/native/bench/gss_bench $(B)/native/bench/core_bench
+
+BENCH_PASSES    ?= 3
+BENCH_CONTEXTS  ?= 100000
+BENCH_COLD_RUNS ?= 10
+
+$(BENCH_SSPI_OBJS) $(B)/native/obj/bench/gss/gss_bench.o $(B)/native/obj/bench/core/core_bench.o: $(BENCH_HEADERS)
+
+$(B)/x86_64/bench/sspi_bench.exe: $(BENCH_SSPI_OBJS) $(BENCH_CRYPTO_OBJS)
+	@mkdir -p $(dir $@)
+	$(CROSS_x86_64)gcc -static-libgcc -o $@ $^ -lpsapi
+
+$(B)/native/bench/gss_bench: $(B)/native/obj/bench/gss/gss_bench.o $(B)/native/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC_NATIVE) -o $@ $^ -lgssapi_krb5 -lpthread
+
+$(B)/native/bench/core_bench: $(B)/native/obj/bench/core/core_bench.o $(B)/native/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC_NATIVE) -o $@ $^ -lpthread
+
+bench-progs: $(B)/x86_64/secur32.dll $(BENCH_PROGS)
+
+bench: bench-progs
+	@BENCH_PASSES=$(BENCH_PASSES) BENCH_CONTEXTS=$(BENCH_CONTEXTS) BENCH_COLD_RUNS=$(BENCH_COLD_RUNS) \
+		bench/run.sh $(B)
+
+.PHONY: bench-progs

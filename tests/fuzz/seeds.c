@@ -1,0 +1,331 @@
+/* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Writes the fuzz targets' seed corpora: real tokens from loopback NTLM
+ * handshakes run through the core in the fuzz targets' fixed world
+ * (fuzz.h), the contexts they establish exported and sealed, and accounts
+ * files in the shapes the format allows.
+ * Usage: fuzz-seeds DIR   (writes DIR/<target>/<seed>) */
+#include <errno.h>
+#include <sys/stat.h>
+
+#include "fuzz.h"
+#include "sspishim/negotiate.h"
+#include "sspishim/packed.h"
+#include "sspishim/spnego.h"
+
+static const char *out_dir;
+static int files;
+
+static void put(const char *target, const char *name, const void *a, size_t alen, const void *b, size_t blen)
+{
+    char path[512];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", out_dir, target);
+    if (mkdir(path, 0755) && errno != EEXIST) {
+        perror(path);
+        exit(1);
+    }
+    snprintf(path, sizeof(path), "%s/%s/%s", out_dir, target, name);
+    if (!(f = fopen(path, "wb")) || fwrite(a, 1, alen, f) != alen || (blen && fwrite(b, 1, blen, f) != blen) ||
+        fclose(f)) {
+        perror(path);
+        exit(1);
+    }
+    files++;
+}
+
+static void must(bool cond, const char *what)
+{
+    if (!cond) {
+        fprintf(stderr, "fuzz-seeds: %s\n", what);
+        exit(1);
+    }
+}
+
+/* ---- handshakes ------------------------------------------------------------------ */
+
+struct handshake {
+    struct fz_token neg, chal, auth, fin;
+    shim_cred *ccred, *scred;
+    shim_ctx *cctx, *sctx;
+};
+
+/* Client variant v against the default server; neg_override replaces the
+ * NEGOTIATE the server sees.  Returns the server's last status. */
+static shim_status run(uint8_t v, struct handshake *h, const struct fz_token *neg_override)
+{
+    struct fz_client c;
+    const struct fz_token *neg;
+    shim_status st;
+
+    memset(h, 0, sizeof(*h));
+    fz_client_variant(v, &c);
+    must((h->ccred = fz_cred(c.user, c.domain, c.password)) != NULL, "client credential");
+    must((h->scred = fz_cred(NULL, NULL, NULL)) != NULL, "server credential");
+    must(fz_step(true, h->ccred, &h->cctx, c.target, c.req, NULL, 0, &h->neg) == SHIM_I_CONTINUE_NEEDED, "NEGOTIATE");
+    neg = neg_override ? neg_override : &h->neg;
+    must(fz_step(false, h->scred, &h->sctx, NULL, FZ_SERVER_REQ, neg->buf, neg->len, &h->chal) ==
+         SHIM_I_CONTINUE_NEEDED, "CHALLENGE");
+    must(fz_step(true, NULL, &h->cctx, c.target, c.req, h->chal.buf, h->chal.len, &h->auth) == SHIM_OK,
+         "AUTHENTICATE");
+    st = fz_step(false, NULL, &h->sctx, NULL, FZ_SERVER_REQ, h->auth.buf, h->auth.len, &h->fin);
+    return st;
+}
+
+static void done(struct handshake *h)
+{
+    fz_ctx_delete(h->cctx);
+    fz_ctx_delete(h->sctx);
+    fz_cred_free(h->ccred);
+    fz_cred_free(h->scred);
+}
+
+/* ---- exported contexts --------------------------------------------------------------- */
+
+/* One sealed message from a to b, so the exported state is not the fresh one. */
+static void traffic(shim_ctx *a, shim_ctx *b)
+{
+    uint8_t sig[16], data[16] = "seed traffic....";
+    struct shim_buffer buf[2] = { { sizeof(sig), SHIM_BUFFER_TOKEN, sig }, { sizeof(data), SHIM_BUFFER_DATA, data } };
+    struct shim_buffer_desc d = { 0, 2, buf };
+    uint32_t qop;
+
+    must(fz_ops()->encrypt(a, 0, &d, 0) == SHIM_OK, "EncryptMessage");
+    must(fz_ops()->decrypt(b, &d, 0, &qop) == SHIM_OK, "DecryptMessage");
+}
+
+static void exported(const char *tag, shim_ctx *ctx, int reset)
+{
+    static uint8_t nonce_counter;
+    uint8_t *payload = NULL, *blob = NULL, role = 0, nonce[PACKED_NONCE_SIZE] = { 0 };
+    size_t len = 0, blob_len = 0;
+    char name[64];
+
+    must(fz_ops()->export_context(ctx, reset, &payload, &len, &role) == SHIM_OK, "export");
+    snprintf(name, sizeof(name), "%s%s", tag, reset ? "-reset" : "");
+    put("fuzz_ntlm_import", name, &role, 1, payload, len);
+    nonce[0] = ++nonce_counter;
+    must(packed_seal_with_nonce(fz_machine_key, nonce, "NTLM", role, payload, len, &blob, &blob_len) == SHIM_OK,
+         "seal");
+    put("fuzz_packed", name, blob, blob_len, NULL, 0);
+    sys_caller_free(blob);
+    free(payload);
+}
+
+/* ---- the corpora ------------------------------------------------------------------------ */
+
+static void ntlm_seeds(void)
+{
+    static const uint8_t variants[] = { 0x00, 0x01, 0x02, 0x04, 0x08, 0x0f, 0x10, 0x13, 0x20, 0x25, 0x30, 0x3e };
+    struct handshake h;
+    char name[32];
+
+    for (size_t i = 0; i < sizeof(variants); i++) {
+        uint8_t v = variants[i], nlen[2];
+
+        must(run(v, &h, NULL) == SHIM_OK, "handshake refused");
+        snprintf(name, sizeof(name), "v%02x", v);
+        put("fuzz_ntlm_negotiate", name, h.neg.buf, h.neg.len, NULL, 0);
+        put("fuzz_ntlm_challenge", name, h.chal.buf, h.chal.len, NULL, 0);
+        put("fuzz_ntlm_authenticate", name, h.auth.buf, h.auth.len, NULL, 0);
+        nlen[0] = (uint8_t)h.neg.len;
+        nlen[1] = (uint8_t)(h.neg.len >> 8);
+        {
+            uint8_t framed[2 + 2 * FZ_TOKEN_MAX];
+            memcpy(framed, nlen, 2);
+            memcpy(framed + 2, h.neg.buf, h.neg.len);
+            memcpy(framed + 2 + h.neg.len, h.auth.buf, h.auth.len);
+            put("fuzz_ntlm_accept", name, framed, 2 + h.neg.len + h.auth.len, NULL, 0);
+        }
+        put("fuzz_ntlm_initialize", name, &v, 1, h.chal.buf, h.chal.len);
+        if (i < 4) {
+            snprintf(name, sizeof(name), "client-v%02x", v);
+            exported(name, h.cctx, 0);
+            snprintf(name, sizeof(name), "server-v%02x", v);
+            exported(name, h.sctx, 0);
+            traffic(h.cctx, h.sctx);
+            traffic(h.sctx, h.cctx);
+            snprintf(name, sizeof(name), "client-v%02x-used", v);
+            exported(name, h.cctx, 0);
+            exported(name, h.cctx, 1);
+            snprintf(name, sizeof(name), "server-v%02x-used", v);
+            exported(name, h.sctx, 0);
+        }
+        done(&h);
+    }
+
+    /* An OEM NEGOTIATE naming its domain and workstation: the server
+     * answers in OEM, and the client's AUTHENTICATE follows (its MIC covers
+     * the NEGOTIATE it sent, so the server refuses it; it is a seed all
+     * the same). */
+    {
+        struct ntlm_negotiate m = { 0 };
+        struct fz_token neg;
+        struct bytes_writer w;
+        uint8_t framed[2 + 2 * FZ_TOKEN_MAX];
+
+        m.flags = NTLM_NEGOTIATE_OEM | NTLM_REQUEST_TARGET | NTLM_NEGOTIATE_NTLM | NTLM_NEGOTIATE_SIGN |
+                  NTLM_NEGOTIATE_SEAL | NTLM_NEGOTIATE_ALWAYS_SIGN | NTLM_NEGOTIATE_EXTENDED_SESSIONSECURITY |
+                  NTLM_NEGOTIATE_OEM_DOMAIN_SUPPLIED | NTLM_NEGOTIATE_OEM_WORKSTATION_SUPPLIED |
+                  NTLM_NEGOTIATE_VERSION | NTLM_NEGOTIATE_128 | NTLM_NEGOTIATE_KEY_EXCH;
+        m.domain = (struct bytes_span){ (const uint8_t *)"DOMAIN", 6 };
+        m.workstation = (struct bytes_span){ (const uint8_t *)"WORKSTATION", 11 };
+        m.version = (struct ntlm_version){ 6, 1, 7601, NTLM_REVISION_W2K3 };
+        bytes_writer_init(&w, neg.buf, sizeof(neg.buf));
+        must(ntlm_build_negotiate(&w, &m) == 0, "OEM NEGOTIATE");
+        neg.len = (uint32_t)w.len;
+        put("fuzz_ntlm_negotiate", "oem", neg.buf, neg.len, NULL, 0);
+        must(run(0x00, &h, &neg) < 0, "an OEM handshake with a mismatched MIC was accepted");
+        put("fuzz_ntlm_challenge", "oem", h.chal.buf, h.chal.len, NULL, 0);
+        put("fuzz_ntlm_authenticate", "oem", h.auth.buf, h.auth.len, NULL, 0);
+        framed[0] = (uint8_t)neg.len;
+        framed[1] = (uint8_t)(neg.len >> 8);
+        memcpy(framed + 2, neg.buf, neg.len);
+        memcpy(framed + 2 + neg.len, h.auth.buf, h.auth.len);
+        put("fuzz_ntlm_accept", "oem", framed, 2 + neg.len + h.auth.len, NULL, 0);
+        put("fuzz_ntlm_initialize", "oem", "\0", 1, h.chal.buf, h.chal.len);
+        done(&h);
+    }
+}
+
+/* Two tokens in fz_split's framing, after an optional prefix byte. */
+static void put_pair(const char *target, const char *name, const uint8_t *prefix, const struct fz_token *a,
+                     const struct fz_token *b)
+{
+    static uint8_t framed[1 + 2 + 2 * FZ_TOKEN_MAX];
+    size_t n = 0;
+
+    if (prefix)
+        framed[n++] = *prefix;
+    framed[n++] = (uint8_t)a->len;
+    framed[n++] = (uint8_t)(a->len >> 8);
+    memcpy(framed + n, a->buf, a->len);
+    n += a->len;
+    memcpy(framed + n, b->buf, b->len);
+    put(target, name, framed, n + b->len, NULL, 0);
+}
+
+/* Negotiate (SPNEGO over NTLM) in loopback: five legs, client first. */
+static void negotiate_seeds(void)
+{
+    static const uint8_t variants[] = { 0x00, 0x01, 0x06, 0x13, 0x20, 0x39 };
+    char name[32];
+
+    fz_current = negotiate_package();
+    for (size_t i = 0; i < sizeof(variants); i++) {
+        struct fz_client c;
+        struct fz_token init, resp1, resp2, resp3, none;
+        shim_cred *cc, *sc;
+        shim_ctx *cx = NULL, *sx = NULL;
+        uint8_t v = variants[i];
+
+        fz_client_variant(v, &c);
+        must((cc = fz_cred(c.user, c.domain, c.password)) != NULL, "Negotiate client credential");
+        must((sc = fz_cred(NULL, NULL, NULL)) != NULL, "Negotiate server credential");
+        must(fz_step(true, cc, &cx, c.target, c.req, NULL, 0, &init) == SHIM_I_CONTINUE_NEEDED, "NegTokenInit");
+        must(fz_step(false, sc, &sx, NULL, FZ_SERVER_REQ, init.buf, init.len, &resp1) == SHIM_I_CONTINUE_NEEDED,
+             "NegTokenResp with the CHALLENGE");
+        must(fz_step(true, NULL, &cx, c.target, c.req, resp1.buf, resp1.len, &resp2) == SHIM_I_CONTINUE_NEEDED,
+             "NegTokenResp with the AUTHENTICATE");
+        must(fz_step(false, NULL, &sx, NULL, FZ_SERVER_REQ, resp2.buf, resp2.len, &resp3) == SHIM_OK,
+             "accept-completed");
+        must(fz_step(true, NULL, &cx, c.target, c.req, resp3.buf, resp3.len, &none) == SHIM_OK, "the server's MIC");
+        snprintf(name, sizeof(name), "v%02x", v);
+        put_pair("fuzz_negotiate_accept", name, NULL, &init, &resp2);
+        put_pair("fuzz_negotiate_initialize", name, &v, &resp1, &resp3);
+        if (i < 2) {
+            const struct fz_token *t[4] = { &init, &resp1, &resp2, &resp3 };
+            for (int k = 0; k < 4; k++) {
+                snprintf(name, sizeof(name), "v%02x-leg%d", v, k + 1);
+                put("fuzz_spnego", name, t[k]->buf, t[k]->len, NULL, 0);
+            }
+        }
+        fz_ctx_delete(cx);
+        fz_ctx_delete(sx);
+        fz_cred_free(cc);
+        fz_cred_free(sc);
+    }
+
+    /* Kerberos first, NTLM second: the server asks for the MIC (request-mic). */
+    {
+        struct bytes_span mechs[2] = { { spnego_oid_krb5, sizeof(spnego_oid_krb5) },
+                                       { spnego_oid_ntlm, sizeof(spnego_oid_ntlm) } };
+        struct bytes_writer types, tok;
+        struct fz_token neg, auth;
+
+        bytes_writer_init_heap(&types, 4096);
+        bytes_writer_init_heap(&tok, 8192);
+        fz_current = NULL;
+        must(fz_reference(0, &neg, &auth) == SHIM_OK, "NTLM reference");
+        must(spnego_encode_mech_types(&types, mechs, 2) == SPNEGO_OK &&
+             spnego_encode_init(&tok, bytes_writer_span(&types), NULL, NULL) == SPNEGO_OK, "NegTokenInit");
+        put("fuzz_spnego", "krb5-first", tok.buf, tok.len, NULL, 0);
+        {
+            struct fz_token init;
+            memcpy(init.buf, tok.buf, tok.len);
+            init.len = (uint32_t)tok.len;
+            put_pair("fuzz_negotiate_accept", "krb5-first", NULL, &init, &neg);
+        }
+        /* Bare NTLMSSP, which Windows' Negotiate takes as plain NTLM. */
+        put_pair("fuzz_negotiate_accept", "raw-ntlm", NULL, &neg, &auth);
+        bytes_writer_free(&types);
+        bytes_writer_free(&tok);
+    }
+    fz_current = NULL;
+}
+
+static void packed_seeds(void)
+{
+    static const uint8_t nonce[PACKED_NONCE_SIZE] = { 0xee, 0xee };
+    uint8_t *blob = NULL;
+    size_t len = 0;
+
+    must(packed_seal_with_nonce(fz_machine_key, nonce, "NTLM", PACKED_ROLE_CLIENT, "", 0, &blob, &len) == SHIM_OK,
+         "seal");
+    put("fuzz_packed", "empty", blob, len, NULL, 0);
+    sys_caller_free(blob);
+    must(packed_seal_with_nonce(fz_machine_key, nonce, "Negotiate", PACKED_ROLE_SERVER, "payload", 7, &blob,
+                                &len) == SHIM_OK, "seal");
+    put("fuzz_packed", "negotiate", blob, len, NULL, 0);
+    sys_caller_free(blob);
+}
+
+static void accounts_seeds(void)
+{
+    static const struct { const char *name, *text; } files_[] = {
+        { "crlf-bom", "\xef\xbb\xbf# with a BOM\r\nDOMAIN:alice:Password1\r\n\r\nDOMAIN:bob:hunter2\r\n" },
+        { "latin1", "DOM\xc4IN:j\xf6rg:p\xe4ss:with:colons\n:\xe9mile:pw\n" },
+        { "utf8", "DOM\xc3\x84IN:j\xc3\xb6rg:p\xc3\xa4ss\nD:\xe2\x82\xac:\xf0\x9f\x94\x91\n" },
+        { "smbpasswd", "alice:1000:XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX:8846F7EAEE8FB117AD06BDD830B7586C:[U          ]:LCT-0:\n"
+                       "DOMAIN\\bob:1001:aad3b435b51404eeaad3b435b51404ee:31d6cfe0d16ae931b73c59d7e0c089c0:[U]:\n"
+                       "DOMAIN\\off:1002:XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX:XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX:[DU]:\n" },
+        { "odd", "no colons\n:only\n::\n1234:5678:pw:with:colons\nD::empty-user\nD:u:\n#comment:a:b\n" },
+    };
+    char text[512];
+
+    fz_accounts_text(text, sizeof(text));
+    put("fuzz_accounts", "standard", text, strlen(text), NULL, 0);
+    for (size_t i = 0; i < sizeof(files_) / sizeof(files_[0]); i++)
+        put("fuzz_accounts", files_[i].name, files_[i].text, strlen(files_[i].text), NULL, 0);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: fuzz-seeds DIR\n");
+        return 2;
+    }
+    out_dir = argv[1];
+    if (mkdir(out_dir, 0755) && errno != EEXIST) {
+        perror(out_dir);
+        return 1;
+    }
+    fz_world();
+    ntlm_seeds();
+    negotiate_seeds();
+    packed_seeds();
+    accounts_seeds();
+    fz_check_clean();
+    printf("fuzz-seeds: %d files in %s\n", files, out_dir);
+    return 0;
+}
