@@ -164,6 +164,7 @@ HEAD = '''set terminal pngcairo size 900,520 font "sans,10"
 set output "%s"
 set style fill solid 0.8 border -1
 set grid ytics
+set termoption noenhanced
 set key top left
 '''
 
@@ -219,7 +220,7 @@ def key_figures(R):
         ('3. handshakes/s, two threads', per_second(R.t('handshake.sspi.2')), '%.0f'),
         ('3. handshakes, one thread: times faster than gss-ntlmssp (normalised)',
          R.speedup('handshake.sspi.1', 'handshake.sspi.ref', 'handshake.gss.1', 'handshake.gss.ref')[0], '%.2f'),
-        ('4. memory per live context, RssAnon (bytes)', value('scale.rss_anon_per_ctx'), '%.0f'),
+        ('4. memory per live context, committed private (bytes)', value('scale.committed_per_ctx'), '%.0f'),
         ('5. cold start: this DLL / Wine\'s builtin', cold_ratio(R), '%.2f'),
     ]
 
@@ -291,6 +292,39 @@ shared and noisy and absolute times alone mean little. How the figures are made:
   unless the machine's load changed between runs.
 ''' % env.get('passes', '?'))
 
+    # ---- summary
+    rt = R.speedup('export.sspi.rt.client', 'export.sspi.ref', 'export.gss.rt.client', 'export.gss.ref')[0]
+    size_c0 = R.v('export.sspi.size.client')
+    share64k = inv(R.r('seal.sspi.65536/seal.sspi_raw.65536'))
+    seal64 = R.speedup('seal.sspi.64', 'seal.sspi_raw.64', 'seal.gss.64', 'seal.gss_raw.64')[0]
+    hs1 = R.speedup('handshake.sspi.1', 'handshake.sspi.ref', 'handshake.gss.1', 'handshake.gss.ref')[0]
+    hs1_rate = per_second(R.t('handshake.sspi.1'))
+    mem_c, mem_h = R.v('scale.committed_per_ctx'), R.v('scale.heap_per_ctx')
+    n_all = R.v('scale.contexts')
+    same10 = R.t('scale.lookup.same.10')
+    sameN = R.t('scale.lookup.same.%d' % n_all) if n_all else None
+    flat = None if not (same10 and sameN) else sameN.mid / same10.mid
+    cold = cold_ratio(R)
+    w('## Summary\n')
+    w('| benchmark | target | measured | |')
+    w('| --- | --- | --- | --- |')
+    w('| 1. export + import round trip | ≥ 2× faster than gss-ntlmssp | %s | %s |' % (
+        x(rt), verdict(rt and rt.mid >= 2)))
+    w('| 1. packed context | < 1 KiB (gss-ntlmssp: %s B) | %s B | %s |' % (
+        '%.0f' % R.v('export.gss.size.client') if R.v('export.gss.size.client') else '?',
+        '%.0f' % size_c0 if size_c0 else 'n/a', verdict(size_c0 and size_c0 < 1024)))
+    w('| 2. sealing, 64 KiB | ≥ 95 %% of the raw limit | %s | %s |' % (pct(share64k), verdict(share64k and share64k.mid >= .95)))
+    w('| 2. sealing, 64 B | ≥ 3× gss-ntlmssp | %s | %s |' % (x(seal64), verdict(seal64 and seal64.mid >= 3)))
+    w('| 3. handshakes, one thread | ≥ 8× gss-ntlmssp, ~20,000/s | %s, %s/s | %s |' % (
+        x(hs1, 1), '{:,.0f}'.format(hs1_rate.mid) if hs1_rate else 'n/a', verdict(hs1 and hs1.mid >= 8)))
+    w('| 4. memory per live context | ≤ 1 KiB | heap in use %s B, committed %s B | %s; %s |' % (
+        '%.0f' % mem_h if mem_h is not None else 'n/a', '%.0f' % mem_c if mem_c is not None else 'n/a',
+        verdict(mem_h is not None and mem_h <= 1024), verdict(mem_c is not None and mem_c <= 1024)))
+    w('| 4. handle lookup, 10 vs %s live | flat | %s | %s |' % (
+        '{:,.0f}'.format(n_all) if n_all else '?', '%.2f×' % flat if flat else 'n/a', verdict(flat and flat <= 1.25)))
+    w('| 5. cold start | against Wine\'s builtin | %s | |\n' % x(cold))
+    w('Where a target is missed, the section says why and what would close the gap.\n')
+
     # ---- calibration
     w('## The baseline: the same loop under Wine and natively\n')
     w('| message | under Wine (`sspi_bench.exe`) | native (`gss_bench`) | Wine / native |')
@@ -326,6 +360,12 @@ shared and noisy and absolute times alone mean little. How the figures are made:
     w('| export alone (+ FreeContextBuffer), client | %s | | | |' % us(R.t('export.sspi.export.client')))
     w('| import alone (+ DeleteSecurityContext), client | %s | | | |' % us(R.t('export.sspi.import.client')))
     w('| round trip, client, native core (`core_bench`) | %s | | | |' % us(R.t('export.core.rt.client')))
+    aead_share = cross(R.rel('export.sspi.aead', 'export.sspi.ref'), R.rel('export.sspi.rt.client', 'export.sspi.ref'))
+    core_share = cross(R.rel('export.core.aead', 'export.core.ref'), R.rel('export.core.rt.client', 'export.core.ref'))
+    w('| ChaCha20-Poly1305 seal + open of the payload alone (the envelope\'s floor) | %s, %s of the round trip '
+      '| | | |' % (us(R.t('export.sspi.aead')), pct(aead_share)))
+    w('| the same natively (`core_bench`) | %s, %s of its round trip | | | |' % (
+        us(R.t('export.core.aead')), pct(core_share)))
     if size_c and gsize_c:
         w('| packed context / exported token, client | %d B | %d B | %.2f of its size | < 1 KiB %s |' % (
             size_c, gsize_c, size_c / gsize_c, verdict(size_c < 1024)))
@@ -333,6 +373,25 @@ shared and noisy and absolute times alone mean little. How the figures are made:
         w('| packed context / exported token, server | %d B | %d B | %.2f of its size | < 1 KiB %s |' % (
             size_s, gsize_s, size_s / gsize_s, verdict(size_s < 1024)))
     w('')
+    aead, core_aead = R.t('export.sspi.aead'), R.t('export.core.aead')
+    rt_t, core_rt_t, gss_t = R.t('export.sspi.rt.client'), R.t('export.core.rt.client'), R.t('export.gss.rt.client')
+    if rt_norm and rt_norm.mid < 2 and aead and rt_t and gss_t:
+        w('**Why the 2× target is missed.** The round trip is mostly the envelope\'s authenticated encryption: '
+          'sealing and opening the %.0f-byte payload with ChaCha20-Poly1305 costs %s under Wine, %s of the round '
+          'trip, which alone is %.0f %% of gss-ntlmssp\'s whole round trip (whose exported token is neither '
+          'encrypted nor authenticated). Everything else (building and parsing the payload, the context object and '
+          'its names, the handle, the heap blocks) takes %s under Wine%s: the rest of the gap is Wine\'s heap and '
+          'the Win32 layer. The AEAD runs at its native speed under Wine (%s natively) since the DLL, too, uses '
+          'the AVX2/AVX-512 ChaCha20 (built with aligned vector moves assembled as unaligned ones, which '
+          'side-steps GCC\'s 16-byte stack alignment on Win64; before that it ran at half speed). What would '
+          'close the gap, beyond a surgical fix: a smaller payload (two RC4 states are 516 of its bytes: a context '
+          'that has sealed little could carry each direction as its key and a byte count and replay the keystream '
+          'on import, a payload format change with a bound on the replay), and fewer heap blocks per context '
+          '(its names in one block).\n' % (
+              (size_c or 0) - 54, us(aead), pct(aead_share), 100 * aead.mid / gss_t.mid,
+              us(Fig(rt_t.mid - aead.mid)),
+              '' if not (core_rt_t and core_aead) else ' and %s natively' % us(Fig(core_rt_t.mid - core_aead.mid)),
+              us(core_aead)))
     plot('export', HEAD % '%OUT%' + '''set multiplot layout 1,2 title "1. Export + import round trip of an NTLM context"
 set style fill solid 0.8 border -1
 set boxwidth 0.6
@@ -431,11 +490,11 @@ plot $raw using 1:2 with linespoints lw 2 dt 2 title "raw limit (Wine, same proc
     w('| threads | this DLL (Wine), /s | the core natively, /s | gss-ntlmssp (native), /s | this DLL is faster by (normalised; direct) | target |')
     w('| --- | --- | --- | --- | --- | --- |')
     for n, norm, direct in ((1, norm1, direct1), (2, norm2, direct2)):
-        ok = None
-        if norm is not None and hs['sspi', n] is not None:
-            ok = norm.mid >= 8 and hs['sspi', n].mid >= 20000 * (0.9 if n == 1 else 1)
-        w('| %d | %s | %s | %s | %s; %s | ≥ 8×, ~20,000/s %s |' % (
-            n, rate(hs['sspi', n]), rate(hs['core', n]), rate(hs['gss', n]), x(norm, 1), x(direct, 1), verdict(ok)))
+        ok = None if norm is None else norm.mid >= 8
+        fast = None if hs['sspi', n] is None else hs['sspi', n].mid >= 20000
+        w('| %d | %s | %s | %s | %s; %s | ≥ 8× %s; ~20,000/s %s |' % (
+            n, rate(hs['sspi', n]), rate(hs['core', n]), rate(hs['gss', n]), x(norm, 1), x(direct, 1), verdict(ok),
+            verdict(fast)))
     def two_vs_one(impl):
         ref = 'handshake.%s.ref' % impl
         return cross(R.rel('handshake.%s.1' % impl, ref), R.rel('handshake.%s.2' % impl, ref))
@@ -462,23 +521,30 @@ plot $d using 2:3:4:xtic(1) title "1 thread", '' using 5:6:7 title "2 threads"
     # ---- 4. scale
     w('## 4. Scale: many live contexts\n')
     n_ctx = R.v('scale.contexts')
-    priv, anon = R.v('scale.private_per_ctx'), R.v('scale.rss_anon_per_ctx')
+    committed, heap = R.v('scale.committed_per_ctx'), R.v('scale.heap_per_ctx')
     w('%s established contexts kept alive at once (half client, half server contexts of loopback sessions), '
-      'made in %.1f s. Memory per context is the growth of the process between 10 and all of them, divided '
-      'by their number, measured two ways: the private bytes Wine reports (`GetProcessMemoryInfo`, '
-      '`PrivateUsage`) and the resident anonymous memory of the process (`RssAnon` of `/proc/self/status`, '
-      'read through `Z:`), i.e. heap pages actually touched. Both include the handle table\'s growth and the '
-      'heap\'s overhead. Each server context\'s token is a wineserver object, not counted in this process.\n'
+      'made in %.1f s. Memory per context is the growth of the process between 10 live contexts and all of '
+      'them, divided by their number, measured two ways: committed private memory (every committed private '
+      'region of the address space, by `VirtualQuery`: what Windows calls private bytes; Wine 8 does not keep '
+      '`GetProcessMemoryInfo`\'s `PrivateUsage`), and the bytes in use in the process\'s heaps (`HeapWalk`, '
+      'without the heaps\' own overhead). Both include the handle table\'s growth. Anything a context keeps '
+      'in wineserver is not counted: since the fixes below, nothing (all server contexts share one token).\n'
       % ('{:,.0f}'.format(n_ctx) if n_ctx else 'n/a', R.v('scale.establish_s') or 0))
     w('| | per context | target |')
     w('| --- | --- | --- |')
-    if priv is not None and priv > 0:
-        w('| private bytes (PrivateUsage) | %.0f B | ≤ 1 KiB %s |' % (priv, verdict(priv <= 1024)))
-    elif priv is not None:
-        w('| private bytes (PrivateUsage) | not tracked: Wine reports the same value throughout | |')
-    if anon is not None:
-        w('| resident anonymous memory (RssAnon) | %.0f B | ≤ 1 KiB %s |' % (anon, verdict(anon <= 1024)))
+    if committed is not None:
+        w('| committed private memory | %.0f B | ≤ 1 KiB %s |' % (committed, verdict(committed <= 1024)))
+    if heap is not None:
+        w('| heap bytes in use | %.0f B | ≤ 1 KiB %s |' % (heap, verdict(heap <= 1024)))
     w('')
+    if committed is not None and committed > 1024:
+        w('**Where it goes.** The NTLM context object itself (816 bytes in the DLL when this was written, 568 '
+          'of them the two RC4 states and signing keys), its names (four or five small heap blocks), a 24-byte '
+          'handle table slot (the table doubles: 131,072 slots for 100,000 contexts) and the heap\'s own block '
+          'headers. The heap holds %.0f B per context, under the target; the committed figure, %.0f B, adds '
+          'the heap\'s overhead. Moving what only the handshake needs (the NEGOTIATE and CHALLENGE copies, the '
+          'server challenge, the NT hash: 56 bytes) into an allocation freed at establishment, or keeping the '
+          'names in one block, would bring it under 1 KiB.\n' % (heap or 0, committed))
     tag = '%d' % n_ctx if n_ctx else None
     same10, spread10 = R.t('scale.lookup.same.10'), R.t('scale.lookup.spread.10')
     sameN, spreadN = (R.t('scale.lookup.same.%s' % tag), R.t('scale.lookup.spread.%s' % tag)) if tag else (None, None)
@@ -512,7 +578,8 @@ EOD
 plot $l using 2:3:4:xtic(1) title "10 live", '' using 5:6:7 title "all live"
 unset multiplot
 ''' % ('{:,.0f}'.format(n_ctx) if n_ctx else '?',
-       '\n'.join('"%s" %g' % (lab, v) for lab, v in (('PrivateUsage', priv), ('RssAnon', anon)) if v is not None),
+       '\n'.join('"%s" %g' % (lab, v) for lab, v in (('committed private', committed), ('heap in use', heap))
+                 if v is not None),
        '\n'.join('"%s" %g %g %g %g %g %g' % (lab, a.mid, a.lo, a.hi, b.mid, b.lo, b.hi)
                  for lab, a, b in (('same handle', same10, sameN), ('spread', spread10, spreadN)) if a and b)))
     img('scale', 'memory per context and lookup cost')

@@ -22,7 +22,7 @@ $(BENCH_SSPI_OBJS) $(B)/native/obj/bench/gss/gss_bench.o $(B)/native/obj/bench/c
 
 $(B)/x86_64/bench/sspi_bench.exe: $(BENCH_SSPI_OBJS) $(BENCH_CRYPTO_OBJS)
 	@mkdir -p $(dir $@)
-	$(CROSS_x86_64)gcc -static-libgcc -o $@ $^ -lpsapi
+	$(CROSS_x86_64)gcc -static-libgcc -o $@ $^
 
 $(B)/native/bench/gss_bench: $(B)/native/obj/bench/gss/gss_bench.o $(B)/native/libcore.a
 	@mkdir -p $(dir $@)

@@ -3,51 +3,64 @@
  *   Memory per context: N contexts (N/2 established loopback sessions, a
  *   client and a server context each) kept alive; the growth of the
  *   process between 10 and N live contexts, divided by N - 10.  Two
- *   measures: the process's private bytes (GetProcessMemoryInfo's
- *   PrivateUsage, as Wine reports it) and its resident anonymous memory
- *   (RssAnon of /proc/self/status: the heap pages actually touched).
- *   Server contexts each hold a token, which is a wineserver object: its
- *   memory is in wineserver, not counted here.
+ *   measures: committed private memory (VirtualQuery) and the bytes in use
+ *   in the process's heaps (HeapWalk).  Anything a context keeps in
+ *   wineserver (a token of its own, say) is not counted here.
  *   Lookup cost: QueryContextAttributesW(SECPKG_ATTR_SIZES) — a handle
  *   lookup, the context's lock and a copy of four numbers — with 10 and
  *   with N live handles, on one handle over and over ("same") and spread
  *   over every live handle in a scattered order ("spread"). */
 #include "sspi_bench.h"
-
-#include <psapi.h>
-
 #include "sspishim/sspishim.h"
 
 struct mem {
-    double private_bytes, rss_anon, rss;
+    double committed, heap_used;
 };
 
-static double status_kib(const char *text, const char *field)
+/* Committed private memory: every MEM_COMMIT, MEM_PRIVATE region of the
+ * address space, as VirtualQuery reports it (what Windows counts as a
+ * process's private bytes; Wine 8 does not keep GetProcessMemoryInfo's
+ * PrivateUsage).  Under Wine, VirtualQuery of one's own process does not
+ * ask wineserver; a file such as /proc/self/status would be opened by
+ * wineserver and describe it instead. */
+static double committed_private(void)
 {
-    const char *p = strstr(text, field);
-    return p ? atof(p + strlen(field)) * 1024.0 : -1;
+    MEMORY_BASIC_INFORMATION mbi;
+    SYSTEM_INFO si;
+    double total = 0;
+
+    GetSystemInfo(&si);
+    for (char *p = si.lpMinimumApplicationAddress; p < (char *)si.lpMaximumApplicationAddress;
+         p = (char *)mbi.BaseAddress + mbi.RegionSize) {
+        if (!VirtualQuery(p, &mbi, sizeof(mbi))) break;
+        if (mbi.State == MEM_COMMIT && mbi.Type == MEM_PRIVATE) total += (double)mbi.RegionSize;
+    }
+    return total;
+}
+
+/* Bytes in use in every heap of the process (HeapWalk over busy blocks,
+ * without the heaps' own overhead). */
+static double heap_used(void)
+{
+    HANDLE heaps[64];
+    double total = 0;
+    DWORD n = GetProcessHeaps(64, heaps);
+
+    for (DWORD i = 0; i < n && i < 64; i++) {
+        PROCESS_HEAP_ENTRY e;
+        e.lpData = NULL;
+        if (!HeapLock(heaps[i])) continue;
+        while (HeapWalk(heaps[i], &e))
+            if (e.wFlags & PROCESS_HEAP_ENTRY_BUSY) total += (double)e.cbData;
+        HeapUnlock(heaps[i]);
+    }
+    return total;
 }
 
 static void mem_now(struct mem *m)
 {
-    PROCESS_MEMORY_COUNTERS_EX pmc;
-    char text[4096];
-    size_t n = 0;
-    FILE *f;
-
-    memset(&pmc, 0, sizeof(pmc));
-    pmc.cb = sizeof(pmc);
-    m->private_bytes = GetProcessMemoryInfo(GetCurrentProcess(), (PROCESS_MEMORY_COUNTERS *)&pmc, sizeof(pmc))
-                     ? (double)pmc.PrivateUsage : -1;
-    m->rss_anon = m->rss = -1;
-    /* Under Wine the Unix side of this process is readable through Z:. */
-    if ((f = fopen("Z:\\proc\\self\\status", "rb"))) {
-        n = fread(text, 1, sizeof(text) - 1, f);
-        fclose(f);
-        text[n] = 0;
-        m->rss_anon = status_kib(text, "RssAnon:");
-        m->rss = status_kib(text, "VmRSS:");
-    }
+    m->committed = committed_private();
+    m->heap_used = heap_used();
 }
 
 struct lookup_arg {
@@ -124,11 +137,9 @@ void bench_scale(long contexts)
     long added = (sessions - 5) * 2;
     bench_value("scale.contexts", (double)live_contexts(), "live contexts");
     bench_value("scale.establish_s", ns / 1e9, "s");
-    bench_value("scale.private_per_ctx", (m1.private_bytes - m0.private_bytes) / (double)added, "bytes");
-    bench_value("scale.rss_anon_per_ctx", (m1.rss_anon - m0.rss_anon) / (double)added, "bytes");
-    bench_value("scale.rss_per_ctx", (m1.rss - m0.rss) / (double)added, "bytes");
-    bench_value("scale.private_total", m1.private_bytes, "bytes");
-    bench_value("scale.rss_anon_total", m1.rss_anon, "bytes");
+    bench_value("scale.committed_per_ctx", (m1.committed - m0.committed) / (double)added, "bytes");
+    bench_value("scale.heap_per_ctx", (m1.heap_used - m0.heap_used) / (double)added, "bytes");
+    bench_value("scale.committed_total", m1.committed, "bytes");
 
     char tag[32];
     snprintf(tag, sizeof(tag), "%ld", sessions * 2);

@@ -8,10 +8,14 @@
  * rotates, so each lane computes exactly what the scalar code computes, and
  * a 4x4 transpose at the end turns lanes back into consecutive blocks.
  *
- * Natively on x86-64, 8- and 16-lane versions are compiled for AVX2 and
- * AVX-512 and picked at run time from the CPU's features.  Not on Windows:
- * GCC there cannot align the stack beyond 16 bytes (GCC bug 54412), so a
- * spilled 32- or 64-byte register could fault; the DLL keeps 4 lanes. */
+ * On x86-64, 8- and 16-lane versions are compiled for AVX2 and AVX-512
+ * and picked at run time from the CPU's features.  On Windows GCC cannot
+ * align the stack beyond 16 bytes (GCC bug 54412), so a 32- or 64-byte
+ * register spilled with an aligned move could fault: there the wide
+ * versions are built only when the assembler turns aligned vector moves
+ * into unaligned ones (-Wa,-muse-unaligned-vector-move, binutils 2.38+),
+ * which the build says with SSPISHIM_UNALIGNED_VECTOR_MOVES.  Without them
+ * the packed-context seal ran at half its native speed (BENCHMARKS.md). */
 #include <string.h>
 
 #include "sspishim/aead.h"
@@ -24,7 +28,7 @@
 #endif
 #endif
 
-#if defined(CHACHA_VEC) && defined(__x86_64__) && !defined(_WIN32)
+#if defined(CHACHA_VEC) && defined(__x86_64__) && (!defined(_WIN32) || defined(SSPISHIM_UNALIGNED_VECTOR_MOVES))
 #define CHACHA_WIDE 1
 #endif
 

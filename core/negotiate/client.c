@@ -49,7 +49,7 @@ static shim_status check_hint(const struct shim_buffer_desc *in)
     struct bytes_span token;
     int rc;
 
-    if (nego_input_token(in, &token))
+    if (token_input(in, &token))
         return SHIM_OK;         /* no token: nothing to check */
     if ((rc = spnego_decode(token.p, token.len, &t)) || t.kind != SPNEGO_INIT) {
         WARN("first input is not a NegTokenInit: %s\n", spnego_strerror(rc));
@@ -95,7 +95,7 @@ static shim_status client_first(struct shim_ctx_call *c)
         nego_ctx_keep_mech_types(ctx, bytes_writer_span(&types)) ||
         spnego_encode_init(&out, bytes_writer_span(&types), &tok, NULL))
         goto done;
-    if ((st = nego_output_token(c->output, (c->req & SHIM_ISC_REQ_ALLOCATE_MEMORY) != 0, bytes_writer_span(&out))))
+    if ((st = token_output(c->output, (c->req & SHIM_ISC_REQ_ALLOCATE_MEMORY) != 0, bytes_writer_span(&out))))
         goto done;
     ctx->attrs = nego_outer_attrs(c->req, attrs);
     TRACE("NegTokenInit sent, %lu bytes\n", (unsigned long)bytes_writer_span(&out).len);
@@ -241,14 +241,14 @@ shim_status nego_initialize_context(struct shim_ctx_call *c)
         st = SHIM_E_OUT_OF_SEQUENCE;
         goto unlock;
     }
-    if ((st = nego_input_token(c->input, &in)))
+    if ((st = token_input(c->input, &in)))
         goto done;
     if (ctx->state == NEGO_CLIENT_INIT_SENT) {
         if (spnego_is_ntlmssp(in.p, in.len))
             st = client_raw(ctx, c, in, &out);
         else
             st = client_second(ctx, c, in, &out);
-        if (st == SHIM_OK && (st = nego_output_token(c->output, allocate, bytes_writer_span(&out))) == SHIM_OK) {
+        if (st == SHIM_OK && (st = token_output(c->output, allocate, bytes_writer_span(&out))) == SHIM_OK) {
             if (ctx->raw) {
                 nego_ctx_establish(ctx);
             } else {
@@ -258,7 +258,7 @@ shim_status nego_initialize_context(struct shim_ctx_call *c)
         }
     } else {
         if ((st = client_last(ctx, in)) == SHIM_OK) {
-            nego_output_token(c->output, allocate, (struct bytes_span){ NULL, 0 });
+            token_output(c->output, allocate, (struct bytes_span){ NULL, 0 });
             nego_ctx_establish(ctx);
             TRACE("established\n");
         }

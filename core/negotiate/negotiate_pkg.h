@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sspishim/token_buffer.h"
 #include "sspishim/bytes.h"
 #include "sspishim/negotiate.h"
 #include "sspishim/ntlm.h"
@@ -70,11 +71,6 @@ int nego_ctx_keep_mech_types(struct nego_ctx *ctx, struct bytes_span der);
 void nego_ctx_establish(struct nego_ctx *ctx);
 void nego_ctx_fail(struct nego_ctx *ctx);
 
-/* The input SECBUFFER_TOKEN: SEC_E_INVALID_TOKEN when there is none. */
-shim_status nego_input_token(const struct shim_buffer_desc *in, struct bytes_span *token);
-/* An output token into the caller's SECBUFFER_TOKEN (or a new buffer from
- * sys_caller_alloc when allocate is set); an empty one when msg is empty. */
-shim_status nego_output_token(struct shim_buffer_desc *out, bool allocate, struct bytes_span msg);
 
 /* One step of the NTLM context: in is its input message (NULL: none), its
  * output message is appended to out.  The first step, with cred, creates

@@ -70,7 +70,7 @@ static shim_status server_first(struct shim_ctx_call *c)
 
     if (!cred)
         return SHIM_E_INVALID_HANDLE;
-    if ((st = nego_input_token(c->input, &in)))
+    if ((st = token_input(c->input, &in)))
         return st;
     bytes_writer_init_heap(&mech, TOKEN_LIMIT);
     bytes_writer_init_heap(&out, TOKEN_LIMIT);
@@ -129,7 +129,7 @@ static shim_status server_first(struct shim_ctx_call *c)
         ctx->state = NEGO_SERVER_WAIT_TOKEN;
     }
 send:
-    if ((st = nego_output_token(c->output, (c->req & SHIM_ASC_REQ_ALLOCATE_MEMORY) != 0, bytes_writer_span(&out))))
+    if ((st = token_output(c->output, (c->req & SHIM_ASC_REQ_ALLOCATE_MEMORY) != 0, bytes_writer_span(&out))))
         goto done;
     c->new_ctx = &ctx->hdr;
     c->attrs = ctx->attrs;
@@ -247,17 +247,17 @@ shim_status nego_accept_context(struct shim_ctx_call *c)
         st = SHIM_E_OUT_OF_SEQUENCE;
         goto unlock;
     }
-    if ((st = nego_input_token(c->input, &in)))
+    if ((st = token_input(c->input, &in)))
         goto done;
     if (ctx->state == NEGO_SERVER_WAIT_TOKEN) {
         if ((st = server_negotiate(ctx, c, in, &out)) == SHIM_I_CONTINUE_NEEDED &&
-            (st = nego_output_token(c->output, allocate, bytes_writer_span(&out))) == SHIM_OK) {
+            (st = token_output(c->output, allocate, bytes_writer_span(&out))) == SHIM_OK) {
             ctx->state = NEGO_SERVER_CHALLENGE_SENT;
             st = SHIM_I_CONTINUE_NEEDED;
         }
     } else {
         if ((st = server_authenticate(ctx, c, in, &out)) == SHIM_OK &&
-            (st = nego_output_token(c->output, allocate, bytes_writer_span(&out))) == SHIM_OK) {
+            (st = token_output(c->output, allocate, bytes_writer_span(&out))) == SHIM_OK) {
             nego_ctx_establish(ctx);
             TRACE("established%s\n", ctx->raw ? " (plain NTLM)" : "");
         }

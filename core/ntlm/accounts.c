@@ -319,6 +319,11 @@ static void store_drop(void)
 
 static void get_stamp(const struct stat *st, struct stamp *s)
 {
+    /* Stamps are compared with memcmp, padding included: where long is 32
+     * bits (Win64) the struct ends in 4 bytes of it, which would otherwise
+     * be whatever the stack held, and the copy in memory would look stale
+     * (and the file be read again) depending on the caller. */
+    memset(s, 0, sizeof(*s));
     s->size = (long long)st->st_size;
     s->mtime = (long long)st->st_mtime;
 #if defined(__linux__)

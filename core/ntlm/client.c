@@ -118,7 +118,7 @@ static shim_status client_first(struct shim_ctx_call *c)
         ntlm_ctx_keep(&ctx->negotiate, bytes_writer_span(&w)))
         goto done;
     memcpy(ctx->nt_hash, cred->nt_hash, sizeof(ctx->nt_hash));
-    if ((st = ntlm_output_token(c->output, allocate, bytes_writer_span(&w))))
+    if ((st = token_output(c->output, allocate, bytes_writer_span(&w))))
         goto done;
     ctx->attrs = client_attrs(c->req, m.flags);
     TRACE("NEGOTIATE sent, flags %#x\n", m.flags);
@@ -285,7 +285,7 @@ static shim_status client_second(struct ntlm_ctx *ctx, struct shim_ctx_call *c)
     int rc;
 
     bytes_writer_init_heap(&w, MESSAGE_LIMIT);
-    if ((st = ntlm_input_token(c->input, &token)))
+    if ((st = token_input(c->input, &token)))
         goto done;
     if ((rc = ntlm_parse_challenge(token.p, token.len, &ch))) {
         WARN("bad CHALLENGE: %s\n", ntlm_strerror(rc));
@@ -312,7 +312,7 @@ static shim_status client_second(struct ntlm_ctx *ctx, struct shim_ctx_call *c)
                         NTLM_TARGET_TYPE_SERVER);
     if ((st = build_authenticate(ctx, &ch, token, flags, &w, exported)))
         goto done;
-    if ((st = ntlm_output_token(c->output, allocate, bytes_writer_span(&w))))
+    if ((st = token_output(c->output, allocate, bytes_writer_span(&w))))
         goto done;
     ctx->flags = flags;
     ctx->attrs = client_attrs(ctx->req, flags);

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sspishim/token_buffer.h"
 #include "sspishim/bytes.h"
 #include "sspishim/ntlm.h"
 #include "sspishim/ntlm_crypto.h"
@@ -98,13 +99,6 @@ void ntlm_ctx_fail(struct ntlm_ctx *ctx);
 /* Keeps a copy of a handshake message (for the MIC); -1 out of memory. */
 int ntlm_ctx_keep(struct ntlm_blob *slot, struct bytes_span msg);
 
-/* The input SECBUFFER_TOKEN: SHIM_E_INVALID_TOKEN when there is none. */
-shim_status ntlm_input_token(const struct shim_buffer_desc *in, struct bytes_span *token);
-/* Hands a message out through the output SECBUFFER_TOKEN, into the caller's
- * buffer or, when allocate is set, a new one from sys_caller_alloc. */
-shim_status ntlm_output_token(struct shim_buffer_desc *out, bool allocate, struct bytes_span msg);
-/* The output token of a step that sends nothing. */
-void ntlm_output_empty(struct shim_buffer_desc *out, bool allocate);
 
 /* Random bytes, or the test hook's value for that purpose; -1 on failure. */
 enum ntlm_random { NTLM_RANDOM_CLIENT_CHALLENGE, NTLM_RANDOM_SESSION_KEY, NTLM_RANDOM_SERVER_CHALLENGE };

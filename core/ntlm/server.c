@@ -195,7 +195,7 @@ static shim_status server_first(struct shim_ctx_call *c)
         return rc == NTLM_ACCOUNTS_NO_MEMORY ? SHIM_E_INSUFFICIENT_MEMORY : SHIM_E_NO_CREDENTIALS;
     }
     bytes_writer_init_heap(&w, MESSAGE_LIMIT);
-    if ((st = ntlm_input_token(c->input, &token)))
+    if ((st = token_input(c->input, &token)))
         goto done;
     if ((rc = ntlm_parse_negotiate(token.p, token.len, &neg))) {
         WARN("bad NEGOTIATE: %s\n", ntlm_strerror(rc));
@@ -214,7 +214,7 @@ static shim_status server_first(struct shim_ctx_call *c)
     st = SHIM_E_INSUFFICIENT_MEMORY;
     if (ntlm_ctx_keep(&ctx->negotiate, token) || ntlm_ctx_keep(&ctx->challenge, bytes_writer_span(&w)))
         goto done;
-    if ((st = ntlm_output_token(c->output, allocate, bytes_writer_span(&w))))
+    if ((st = token_output(c->output, allocate, bytes_writer_span(&w))))
         goto done;
     ctx->attrs = server_attrs(c->req, ctx->flags);
     TRACE("CHALLENGE sent, flags %#x\n", ctx->flags);
@@ -351,7 +351,7 @@ static shim_status server_second(struct ntlm_ctx *ctx, struct shim_ctx_call *c)
     shim_status st;
     int rc;
 
-    if ((st = ntlm_input_token(c->input, &token)))
+    if ((st = token_input(c->input, &token)))
         goto done;
     st = SHIM_E_INVALID_TOKEN;
     if ((rc = ntlm_parse_authenticate(token.p, token.len, &auth))) {
@@ -416,7 +416,7 @@ static shim_status server_second(struct ntlm_ctx *ctx, struct shim_ctx_call *c)
     ctx->flags = flags;
     ctx->attrs = server_attrs(ctx->req, flags);
     ntlm_ctx_establish(ctx, exported);
-    ntlm_output_empty(c->output, (ctx->req & SHIM_ASC_REQ_ALLOCATE_MEMORY) != 0);
+    token_output_empty(c->output, (ctx->req & SHIM_ASC_REQ_ALLOCATE_MEMORY) != 0);
     c->attrs = ctx->attrs;
     c->expiry = NTLM_TIME_NEVER;
     TRACE("%s\\%s logged on\n", dbg_wstr(ctx->domain.s), dbg_wstr(ctx->user.s));

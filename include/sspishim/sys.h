@@ -9,11 +9,18 @@
 
 #include "sspishim/types.h"
 
-/* Large enough for a pthread mutex or an SRWLOCK.  All-zero storage (a
- * static sys_mutex) is an unlocked mutex on both platforms, so process-wide
- * locks need no start-up code; sys_mutex_init is for dynamic ones. */
+/* Large enough for an SRWLOCK in the DLL and a pthread mutex natively.
+ * Every context has one, so the DLL's is no bigger than the SRWLOCK's
+ * pointer (it was 64 bytes: 6 % of a context, BENCHMARKS.md).  All-zero
+ * storage (a static sys_mutex) is an unlocked mutex on both platforms, so
+ * process-wide locks need no start-up code; sys_mutex_init is for dynamic
+ * ones. */
 typedef struct {
+#ifdef _WIN32
+    _Alignas(8) unsigned char opaque[8];
+#else
     _Alignas(8) unsigned char opaque[64];
+#endif
 } sys_mutex;
 
 void sys_mutex_init(sys_mutex *m);
