@@ -381,4 +381,18 @@ static void fz_split(const uint8_t *data, size_t size, const uint8_t **a, size_t
     *blen = size - 2 - n;
 }
 
+/* The libFuzzer entry points every target defines. */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The setup of a target that needs the fixed world and nothing more. */
+#define FZ_INIT_WORLD_ONLY                                  \
+    int LLVMFuzzerInitialize(int *argc, char ***argv)       \
+    {                                                       \
+        (void)argc;                                         \
+        (void)argv;                                         \
+        fz_world();                                         \
+        return 0;                                           \
+    }
+
 #endif

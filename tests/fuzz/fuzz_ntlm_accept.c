@@ -12,9 +12,6 @@
  * accepted message that differs is a forgery that got through. */
 #include "fuzz.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 static struct fz_token ref_neg[64], ref_auth[64];
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

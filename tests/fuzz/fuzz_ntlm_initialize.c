@@ -6,16 +6,7 @@
  * the target name, ALLOCATE_MEMORY and the identity kinds are all reached. */
 #include "fuzz.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    fz_world();
-    return 0;
-}
+FZ_INIT_WORLD_ONLY
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
