@@ -115,9 +115,9 @@ static shim_status client_first(struct shim_ctx_call *c)
     ctx->flags = m.flags;
     if (ntlm_name_copy(&ctx->user, &cred->user) || ntlm_name_copy(&ctx->domain, &cred->domain) ||
         (c->target && ntlm_name_set(&ctx->target, c->target, wstr_len(c->target))) ||
-        ntlm_ctx_keep(&ctx->negotiate, bytes_writer_span(&w)))
+        ntlm_ctx_keep(&ctx->hs->negotiate, bytes_writer_span(&w)))
         goto done;
-    memcpy(ctx->nt_hash, cred->nt_hash, sizeof(ctx->nt_hash));
+    memcpy(ctx->hs->nt_hash, cred->nt_hash, sizeof(ctx->hs->nt_hash));
     if ((st = token_output(c->output, allocate, bytes_writer_span(&w))))
         goto done;
     ctx->attrs = client_attrs(c->req, m.flags);
@@ -199,7 +199,7 @@ static shim_status build_authenticate(struct ntlm_ctx *ctx, const struct ntlm_ch
     }
 
     /* MS-NLMP 3.3.2: the response, then the keys (3.4.5.1, 3.1.5.1.2). */
-    ntlm_ntowfv2_from_hash(ctx->nt_hash, ctx->user.s, ctx->user.len, ctx->domain.s, ctx->domain.len,
+    ntlm_ntowfv2_from_hash(ctx->hs->nt_hash, ctx->user.s, ctx->user.len, ctx->domain.s, ctx->domain.len,
                            p.response_key);
     nt_len = NTLM_V2_RESPONSE_SIZE(bytes_writer_span(&p.av).len);
     bytes_reserve(&p.nt, nt_len);
@@ -244,7 +244,7 @@ static shim_status build_authenticate(struct ntlm_ctx *ctx, const struct ntlm_ch
     }
     if (server_time) {
         struct bytes_span auth = bytes_writer_span(w);
-        if (!ntlm_mic(exported, ctx->negotiate.p, ctx->negotiate.len, chal.p, chal.len, auth.p, auth.len,
+        if (!ntlm_mic(exported, ctx->hs->negotiate.p, ctx->hs->negotiate.len, chal.p, chal.len, auth.p, auth.len,
                       mic_pos, p.mic) ||
             bytes_patch(w, mic_pos, p.mic, sizeof(p.mic))) {
             st = SHIM_E_INTERNAL_ERROR;

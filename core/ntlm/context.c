@@ -130,8 +130,7 @@ static void ctx_destroy(struct shim_object *obj)
 {
     struct ntlm_ctx *ctx = (struct ntlm_ctx *)obj;
 
-    blob_clear(&ctx->negotiate);
-    blob_clear(&ctx->challenge);
+    ntlm_ctx_drop_handshake(ctx);
     ntlm_name_clear(&ctx->user);
     ntlm_name_clear(&ctx->domain);
     ntlm_name_clear(&ctx->target);
@@ -151,6 +150,10 @@ struct ntlm_ctx *ntlm_ctx_new(const struct shim_package *pkg, bool server)
 
     if (!ctx)
         return NULL;
+    if (!(ctx->hs = calloc(1, sizeof(*ctx->hs)))) {
+        free(ctx);
+        return NULL;
+    }
     shim_object_init(&ctx->hdr, SHIM_KIND_CTXT, pkg, ctx_destroy);
     sys_mutex_init(&ctx->lock);
     ctx->server = server;
@@ -176,18 +179,25 @@ void ntlm_ctx_establish(struct ntlm_ctx *ctx, const uint8_t session_key[NTLM_KEY
                        ctx->server ? NTLM_CLIENT_TO_SERVER : NTLM_SERVER_TO_CLIENT, key_exch);
     ctx->send_seq = ctx->recv_seq = 0;
     ctx->established = (int64_t)ntlm_now();
-    blob_clear(&ctx->negotiate);
-    blob_clear(&ctx->challenge);
-    crypto_wipe(ctx->nt_hash, sizeof(ctx->nt_hash));
+    ntlm_ctx_drop_handshake(ctx);
     ctx->state = NTLM_ESTABLISHED;
 }
 
 void ntlm_ctx_fail(struct ntlm_ctx *ctx)
 {
-    blob_clear(&ctx->negotiate);
-    blob_clear(&ctx->challenge);
-    crypto_wipe(ctx->nt_hash, sizeof(ctx->nt_hash));
+    ntlm_ctx_drop_handshake(ctx);
     ctx->state = NTLM_FAILED;
+}
+
+void ntlm_ctx_drop_handshake(struct ntlm_ctx *ctx)
+{
+    if (!ctx->hs)
+        return;
+    blob_clear(&ctx->hs->negotiate);
+    blob_clear(&ctx->hs->challenge);
+    crypto_wipe(ctx->hs, sizeof(*ctx->hs));
+    free(ctx->hs);
+    ctx->hs = NULL;
 }
 
 /* ---- calls on the context ---------------------------------------------------- */

@@ -39,7 +39,6 @@ static void get_dir(struct bytes_reader *r, struct ntlm_seal_dir *d)
     d->rc4.j = bytes_get_u8(r);
     bytes_get(r, d->rc4.s, sizeof(d->rc4.s));
     d->key_exch = bytes_get_u8(r) != 0;
-    d->seq = 0;
 }
 
 static void put_name(struct bytes_writer *w, const struct ntlm_name *n)
@@ -148,6 +147,7 @@ shim_status ntlm_import_context(const struct shim_package *pkg, uint8_t role, co
 
     struct ntlm_ctx *ctx = ntlm_ctx_new(pkg, server);
     if (!ctx) return SHIM_E_INSUFFICIENT_MEMORY;
+    ntlm_ctx_drop_handshake(ctx);   /* it arrives established */
     ctx->req = bytes_get_u32le(&r);
     ctx->flags = bytes_get_u32le(&r);
     ctx->attrs = bytes_get_u32le(&r);

@@ -267,7 +267,6 @@ void ntlm_seal_dir_init(struct ntlm_seal_dir *d, const uint8_t exported_session_
     ntlm_sign_key(exported_session_key, dir, d->sign_key);
     ntlm_seal_key(exported_session_key, dir, seal_key);
     crypto_rc4_init(&d->rc4, seal_key, sizeof(seal_key));
-    d->seq = 0;
     d->key_exch = key_exch;
     crypto_wipe(seal_key, sizeof(seal_key));
 }

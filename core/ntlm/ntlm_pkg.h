@@ -59,23 +59,30 @@ enum ntlm_state {
     NTLM_FAILED,                       /* a later call failed: the context is spent */
 };
 
+/* The handshake's own state: the messages kept for the MIC, the server's
+ * challenge and the client's NT hash. */
+struct ntlm_handshake {
+    struct ntlm_blob negotiate, challenge;
+    uint8_t server_challenge[NTLM_CHALLENGE_SIZE];
+    uint8_t nt_hash[NTLM_KEY_SIZE];
+};
+
 struct ntlm_ctx {
     struct shim_object hdr;            /* first: the handle table's view */
     sys_mutex lock;                    /* guards everything below */
     bool server;
-    enum ntlm_state state;
+    uint8_t state;                     /* enum ntlm_state, in a byte: no padding after server */
     uint32_t req;                      /* ISC_REQ_* / ASC_REQ_* of the first call */
     uint32_t flags;                    /* NegotiateFlags: requested, offered, then agreed */
     uint32_t attrs;                    /* ISC_RET_* / ASC_RET_* */
 
-    /* Handshake messages, kept for the MIC until the context is established. */
-    struct ntlm_blob negotiate, challenge;
-    uint8_t server_challenge[NTLM_CHALLENGE_SIZE];
+    /* What only the handshake needs: freed (and wiped) once the context
+     * is established or has failed, so live contexts do not carry it. */
+    struct ntlm_handshake *hs;
 
     /* Client: our identity, copied from the credential, and the target.
      * Server: the authenticated client's names (no hash). */
     struct ntlm_name user, domain;
-    uint8_t nt_hash[NTLM_KEY_SIZE];
     struct ntlm_name target;           /* client: ISC's pszTargetName (the SPN) */
     struct ntlm_name server_name;      /* NATIVE_NAMES' sServerName */
     struct ntlm_name computer, server_domain;   /* server: names it announces */
@@ -96,6 +103,8 @@ struct ntlm_ctx *ntlm_ctx_from(shim_ctx *obj);
 void ntlm_ctx_establish(struct ntlm_ctx *ctx, const uint8_t session_key[NTLM_KEY_SIZE]);
 /* A failed handshake step: frees what the handshake kept. */
 void ntlm_ctx_fail(struct ntlm_ctx *ctx);
+/* Frees and wipes the handshake's state (ctx->hs becomes NULL). */
+void ntlm_ctx_drop_handshake(struct ntlm_ctx *ctx);
 /* Keeps a copy of a handshake message (for the MIC); -1 out of memory. */
 int ntlm_ctx_keep(struct ntlm_blob *slot, struct bytes_span msg);
 

@@ -142,7 +142,7 @@ static shim_status build_challenge(struct ntlm_ctx *ctx, struct bytes_writer *w)
         ctx->flags |= NTLM_TARGET_TYPE_DOMAIN;
         target = &ctx->server_domain;
     }
-    if (ntlm_random(NTLM_RANDOM_SERVER_CHALLENGE, ctx->server_challenge, sizeof(ctx->server_challenge))) {
+    if (ntlm_random(NTLM_RANDOM_SERVER_CHALLENGE, ctx->hs->server_challenge, sizeof(ctx->hs->server_challenge))) {
         st = SHIM_E_INTERNAL_ERROR;
         goto done;
     }
@@ -151,7 +151,7 @@ static shim_status build_challenge(struct ntlm_ctx *ctx, struct bytes_writer *w)
     if ((ctx->flags & NTLM_REQUEST_TARGET) && ntlm_name_to_wire(&name, target->s, target->len, unicode))
         goto done;
     m.flags = ctx->flags;
-    memcpy(m.server_challenge, ctx->server_challenge, sizeof(m.server_challenge));
+    memcpy(m.server_challenge, ctx->hs->server_challenge, sizeof(m.server_challenge));
     m.target_name = bytes_writer_span(&name);
     m.target_info = bytes_writer_span(&info);
     m.version = ntlm_our_version;
@@ -212,7 +212,7 @@ static shim_status server_first(struct shim_ctx_call *c)
     if ((st = server_names(ctx, cred, file_domain, file_domain_len)) || (st = build_challenge(ctx, &w)))
         goto done;
     st = SHIM_E_INSUFFICIENT_MEMORY;
-    if (ntlm_ctx_keep(&ctx->negotiate, token) || ntlm_ctx_keep(&ctx->challenge, bytes_writer_span(&w)))
+    if (ntlm_ctx_keep(&ctx->hs->negotiate, token) || ntlm_ctx_keep(&ctx->hs->challenge, bytes_writer_span(&w)))
         goto done;
     if ((st = token_output(c->output, allocate, bytes_writer_span(&w))))
         goto done;
@@ -277,7 +277,7 @@ static shim_status check_mic(struct ntlm_ctx *ctx, const struct ntlm_authenticat
         WARN("MIC announced but the message has no room for it\n");
         return SHIM_E_INVALID_TOKEN;
     }
-    if (!ntlm_mic(exported, ctx->negotiate.p, ctx->negotiate.len, ctx->challenge.p, ctx->challenge.len,
+    if (!ntlm_mic(exported, ctx->hs->negotiate.p, ctx->hs->negotiate.len, ctx->hs->challenge.p, ctx->hs->challenge.len,
                   msg.p, msg.len, auth->mic_offset, mic))
         return SHIM_E_INVALID_TOKEN;
     ok = ntlm_equal(mic, sent.p, NTLM_MIC_LEN);
@@ -302,7 +302,7 @@ static shim_status check_echo(struct ntlm_ctx *ctx, const struct ntlm_v2_respons
     struct bytes_span theirs;
     int rc;
 
-    if (ntlm_parse_challenge(ctx->challenge.p, ctx->challenge.len, &ours))
+    if (ntlm_parse_challenge(ctx->hs->challenge.p, ctx->hs->challenge.len, &ours))
         return SHIM_E_INTERNAL_ERROR;
     ntlm_av_iter_init(&it, ours.target_info);
     while ((rc = ntlm_av_next(&it, &pair)) > 0) {
@@ -383,7 +383,7 @@ static shim_status server_second(struct ntlm_ctx *ctx, struct shim_ctx_call *c)
 
     proof.user = &user;
     proof.domain = &domain;
-    proof.server_challenge = ctx->server_challenge;
+    proof.server_challenge = ctx->hs->server_challenge;
     proof.nt_response = auth.nt_response;
     rc = ntlm_accounts_verify(user.s, user.len, domain.s, domain.len, check_proof, &proof, &acct);
     if ((st = accounts_status(rc))) {

@@ -123,15 +123,14 @@ bool ntlm_mic(const uint8_t exported_session_key[NTLM_KEY_SIZE],
 /* ---- Message signatures and sealing ------------------------------------- */
 
 /* One direction of a session.  Signing and sealing in the same direction
- * share the RC4 stream, so calls must be made in message order.  seq is
- * storage for the caller's counter: init sets it to 0, and the signing
- * functions take the sequence number as an argument and never read or
- * change the field, which lets the SSPI layer apply its own rules (implicit
- * counter, or the caller's MessageSeqNo). */
+ * share the RC4 stream, so calls must be made in message order.  The
+ * sequence number is the caller's (the signing functions take it as an
+ * argument), which lets the SSPI layer apply its own rules (implicit
+ * counter, or the caller's MessageSeqNo).  All bytes, no padding: a live
+ * context holds two. */
 struct ntlm_seal_dir {
     uint8_t sign_key[NTLM_KEY_SIZE];
     struct crypto_rc4 rc4;
-    uint32_t seq;
     bool key_exch;   /* NTLMSSP_NEGOTIATE_KEY_EXCH: the checksum is RC4-encrypted */
 };
 
