@@ -21,6 +21,8 @@
 #include "sspishim/aead.h"
 #include "sspishim/crypto.h"
 
+#include "le32.h"
+
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ \
     && (defined(__SSE2__) || defined(__ARM_NEON)) && defined(__has_builtin)
 #if __has_builtin(__builtin_shufflevector)
@@ -51,19 +53,6 @@
             QR(x##2, x##7, x##8,  x##13); QR(x##3, x##4, x##9,  x##14); \
         } \
     } while (0)
-
-static uint32_t load_le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void store_le32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
 
 /* "expand 32-byte k", the key, the counter, the nonce. */
 static void chacha20_setup(uint32_t st[16], const uint8_t key[32], const uint8_t nonce[12],

@@ -6,6 +6,9 @@
 
 #include "sspishim/crypto.h"
 
+#include "le32.h"
+#include "md_frame.h"
+
 #define ROTL(x, n) (((x) << (n)) | ((x) >> (32 - (n))))
 
 /* F and G in their select form: same values as RFC 1321's, one op fewer. */
@@ -16,11 +19,6 @@
 
 #define STEP(f, a, b, c, d, xk, t, s) \
     a = b + ROTL(a + f(b, c, d) + (xk) + (uint32_t)(t), s)
-
-static uint32_t load_le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 static void md5_blocks(uint32_t h[4], const uint8_t *p, size_t blocks)
 {
@@ -109,50 +107,17 @@ static void md5_blocks(uint32_t h[4], const uint8_t *p, size_t blocks)
 
 void crypto_md5_init(struct crypto_md5 *ctx)
 {
-    ctx->h[0] = 0x67452301u;
-    ctx->h[1] = 0xefcdab89u;
-    ctx->h[2] = 0x98badcfeu;
-    ctx->h[3] = 0x10325476u;
-    ctx->len = 0;
+    md_frame_init(ctx->h, &ctx->len);
 }
 
 void crypto_md5_update(struct crypto_md5 *ctx, const void *data, size_t len)
 {
-    const uint8_t *p = data;
-    size_t used = (size_t)(ctx->len & 63);
-
-    if (!len) return;   /* data may be NULL then, which memcpy does not allow */
-    ctx->len += len;
-    if (used) {
-        size_t take = 64 - used < len ? 64 - used : len;
-        memcpy(ctx->buf + used, p, take);
-        p += take;
-        len -= take;
-        if (used + take < 64) return;
-        md5_blocks(ctx->h, ctx->buf, 1);
-    }
-    if (len >= 64) md5_blocks(ctx->h, p, len / 64);
-    p += len & ~(size_t)63;
-    len &= 63;
-    if (len) memcpy(ctx->buf, p, len);
+    md_frame_update(ctx->h, &ctx->len, ctx->buf, data, len, md5_blocks);
 }
 
 void crypto_md5_final(struct crypto_md5 *ctx, uint8_t out[CRYPTO_MD5_SIZE])
 {
-    uint64_t bits = ctx->len << 3;
-    size_t used = (size_t)(ctx->len & 63);
-
-    ctx->buf[used++] = 0x80;
-    if (used > 56) {
-        memset(ctx->buf + used, 0, 64 - used);
-        md5_blocks(ctx->h, ctx->buf, 1);
-        used = 0;
-    }
-    memset(ctx->buf + used, 0, 56 - used);
-    for (int i = 0; i < 8; i++) ctx->buf[56 + i] = (uint8_t)(bits >> (8 * i));
-    md5_blocks(ctx->h, ctx->buf, 1);
-
-    for (int i = 0; i < 16; i++) out[i] = (uint8_t)(ctx->h[i / 4] >> (8 * (i % 4)));
+    md_frame_final(ctx->h, ctx->len, ctx->buf, out, md5_blocks);
     crypto_wipe(ctx, sizeof(*ctx));
 }
 

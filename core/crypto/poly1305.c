@@ -13,23 +13,12 @@
 #include "sspishim/aead.h"
 #include "sspishim/crypto.h"
 
+#include "le32.h"
+
 #if defined(__SIZEOF_INT128__)
 #define POLY1305_LIMB64 1
 __extension__ typedef unsigned __int128 u128;   /* GCC and Clang, 64-bit targets */
 #endif
-
-static uint32_t load_le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void store_le32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
 
 /* r with the RFC's clamp: the top four bits of each 32-bit word and the
  * low two bits of words 1..3 cleared.  That is what keeps every product
