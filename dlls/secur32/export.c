@@ -18,10 +18,7 @@ SECURITY_STATUS WINAPI ExportSecurityContext(PCtxtHandle ctx, ULONG flags, PSecB
         /* The exported context lives on in the blob; this process's copy
          * and its handle go, as if DeleteSecurityContext had been called. */
         struct shim_object *old;
-        if (handles_remove(SHIM_H(ctx), SHIM_KIND_CTXT, &old) == SEC_E_OK) {
-            if (old->pkg->ops->delete_context) old->pkg->ops->delete_context(old);
-            shim_object_put(old);
-        }
+        if (handles_remove(SHIM_H(ctx), SHIM_KIND_CTXT, &old) == SEC_E_OK) ctx_release(old);
     }
     RETURN(st);
 }
@@ -33,14 +30,6 @@ SECURITY_STATUS WINAPI ImportSecurityContextW(SEC_WCHAR *package, PSecBuffer pac
     if (!package) RETURN(SEC_E_SECPKG_NOT_FOUND);
     shim_ctx *obj = NULL;
     SECURITY_STATUS st = context_import(WSTR(package), (const struct shim_buffer *)packed, token, &obj);
-    if (st == SEC_E_OK) {
-        st = handles_insert(obj, (struct shim_handle *)ctx);
-        if (st != SEC_E_OK) {
-            if (obj->pkg->ops->delete_context) obj->pkg->ops->delete_context(obj);
-            shim_object_put(obj);
-        } else {
-            TRACE("new context %s\n", dbg_handle(SHIM_H(ctx)));
-        }
-    }
+    if (st == SEC_E_OK) st = ctx_insert(obj, ctx);
     RETURN(st);
 }

@@ -75,4 +75,11 @@ SECURITY_STATUS WINAPI secur32_SetCredentialsAttributesA(PCredHandle cred, ULONG
 struct shim_object *cred_get(PCredHandle h);
 struct shim_object *ctx_get(PCtxtHandle h);
 
+/* A context whose handle is gone (or never came): its package lets go of
+ * it, then the caller's reference goes.  Returns the package's status. */
+SECURITY_STATUS ctx_release(struct shim_object *ctx);
+/* A new context from a package gets its handle; when none can be had, the
+ * context is released and the handle table's error returned. */
+SECURITY_STATUS ctx_insert(struct shim_object *ctx, PCtxtHandle h);
+
 #endif

@@ -22,6 +22,24 @@ struct shim_object *ctx_get(PCtxtHandle h)
 
 #define OPS(obj) ((obj)->pkg->ops)
 
+SECURITY_STATUS ctx_release(struct shim_object *ctx)
+{
+    SECURITY_STATUS st = OPS(ctx)->delete_context ? OPS(ctx)->delete_context(ctx) : SEC_E_OK;
+    shim_object_put(ctx);
+    return st;
+}
+
+SECURITY_STATUS ctx_insert(struct shim_object *ctx, PCtxtHandle h)
+{
+    SECURITY_STATUS st = handles_insert(ctx, (struct shim_handle *)h);
+    if (st != SEC_E_OK) {
+        ctx_release(ctx);
+        return st;
+    }
+    TRACE("new context %s\n", dbg_handle(SHIM_H(h)));
+    return SEC_E_OK;
+}
+
 /* ---- credentials ---------------------------------------------------- */
 
 SECURITY_STATUS WINAPI AcquireCredentialsHandleW(SEC_WCHAR *principal, SEC_WCHAR *package, ULONG use,
@@ -137,14 +155,11 @@ static SECURITY_STATUS context_call(PCredHandle cred, PCtxtHandle ctx, PCtxtHand
     }
     st = fn(call);
     if (st >= 0 && call->new_ctx) {
-        SECURITY_STATUS ins = handles_insert(call->new_ctx, (struct shim_handle *)new_ctx);
+        SECURITY_STATUS ins = ctx_insert(call->new_ctx, new_ctx);
         if (ins != SEC_E_OK) {
-            if (pkg->ops->delete_context) pkg->ops->delete_context(call->new_ctx);
-            shim_object_put(call->new_ctx);
             st = ins;
             goto done;
         }
-        TRACE("new context %s\n", dbg_handle(SHIM_H(new_ctx)));
     } else if (st >= 0 && call->ctx && new_ctx && new_ctx != ctx) {
         *new_ctx = *ctx;
     }
@@ -195,9 +210,7 @@ SECURITY_STATUS WINAPI DeleteSecurityContext(PCtxtHandle ctx)
         WARN("bad context handle %s\n", dbg_handle(SHIM_H(ctx)));
         RETURN(st);
     }
-    if (OPS(obj)->delete_context) st = OPS(obj)->delete_context(obj);
-    shim_object_put(obj);
-    RETURN(st);
+    RETURN(ctx_release(obj));
 }
 
 /* ---- calls on an established context --------------------------------
