@@ -233,30 +233,13 @@ static void bench_handshake(void)
     creds_free(&c);
 }
 
-/* ---- the calibration loop ------------------------------------------------------------ */
-
-static void bench_calib(void)
-{
-    static const size_t sizes[] = { 64, 1024, 65536 };
-    static uint8_t buf[65536];
-
-    for (int i = 0; i < 3; i++) {
-        struct raw_seal r;
-        char id[64];
-        snprintf(id, sizeof(id), "calib.native.%u", (unsigned)sizes[i]);
-        raw_seal_init(&r, buf, sizes[i]);
-        struct bench_case c = { id, raw_seal_run, &r, 0, { 0 } };
-        bench_one(&c);
-        if (r.mismatches) bench_fail("raw loop: %u mismatches\n", r.mismatches);
-    }
-}
 
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "";
 
     if (!getenv("NTLM_USER_FILE")) bench_fail("NTLM_USER_FILE is not set\n");
-    if (!strcmp(mode, "calib")) bench_calib();
+    if (!strcmp(mode, "calib")) raw_seal_calibrate("native");
     else if (!strcmp(mode, "export")) bench_export();
     else if (!strcmp(mode, "seal")) bench_seal();
     else if (!strcmp(mode, "handshake")) bench_handshake();

@@ -46,29 +46,12 @@ void load_ours(void)
     if (!init || !(sspi = init())) bench_fail("no InitSecurityInterfaceW table\n");
 }
 
-/* The raw sealing loop alone, at the three message sizes: run here and in
- * the native gss_bench, it shows what Wine costs CPU-bound code. */
-void bench_calib(void)
-{
-    static const size_t sizes[] = { 64, 1024, 65536 };
-    static uint8_t buf[65536];
-
-    for (int i = 0; i < 3; i++) {
-        struct raw_seal r;
-        char id[64];
-        snprintf(id, sizeof(id), "calib.wine.%u", (unsigned)sizes[i]);
-        raw_seal_init(&r, buf, sizes[i]);
-        struct bench_case c = { id, raw_seal_run, &r, 0, { 0 } };
-        bench_one(&c);
-        if (r.mismatches) bench_fail("raw loop: %u mismatches\n", r.mismatches);
-    }
-}
 
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "";
 
-    if (!strcmp(mode, "calib")) bench_calib();
+    if (!strcmp(mode, "calib")) raw_seal_calibrate("wine");
     else if (!strcmp(mode, "cold")) bench_cold(argc > 2 ? argv[2] : "ours");
     else if (!strcmp(mode, "reload")) bench_reload();
     else {

@@ -59,7 +59,6 @@ void sealed_init(struct sealed *m, void *data, ULONG len);
 
 /* ---- the benchmarks, one file each ----------------------------------------------- */
 
-void bench_calib(void);
 void bench_export(void);
 void bench_seal(void);
 void bench_handshake(void);
