@@ -109,7 +109,7 @@ static shim_status client_first(struct shim_ctx_call *c)
     m.version = ntlm_our_version;
     bytes_writer_init_heap(&w, MESSAGE_LIMIT);
     st = SHIM_E_INSUFFICIENT_MEMORY;
-    if (ntlm_build_negotiate(&w, &m) || !(ctx = ntlm_ctx_new(cred->hdr.pkg, false)))
+    if (ntlm_build_negotiate(&w, &m) || !(ctx = ntlm_ctx_new(cred->hdr.pkg, false, true)))
         goto done;
     ctx->req = c->req;
     ctx->flags = m.flags;

@@ -126,11 +126,23 @@ int ntlm_ctx_keep(struct ntlm_blob *slot, struct bytes_span msg)
     return 0;
 }
 
+/* Frees and wipes what only the handshake needed (ctx->hs becomes NULL). */
+static void drop_handshake(struct ntlm_ctx *ctx)
+{
+    if (!ctx->hs)
+        return;
+    blob_clear(&ctx->hs->negotiate);
+    blob_clear(&ctx->hs->challenge);
+    crypto_wipe(ctx->hs, sizeof(*ctx->hs));
+    free(ctx->hs);
+    ctx->hs = NULL;
+}
+
 static void ctx_destroy(struct shim_object *obj)
 {
     struct ntlm_ctx *ctx = (struct ntlm_ctx *)obj;
 
-    ntlm_ctx_drop_handshake(ctx);
+    drop_handshake(ctx);
     ntlm_name_clear(&ctx->user);
     ntlm_name_clear(&ctx->domain);
     ntlm_name_clear(&ctx->target);
@@ -144,13 +156,13 @@ static void ctx_destroy(struct shim_object *obj)
     free(ctx);
 }
 
-struct ntlm_ctx *ntlm_ctx_new(const struct shim_package *pkg, bool server)
+struct ntlm_ctx *ntlm_ctx_new(const struct shim_package *pkg, bool server, bool handshake)
 {
     struct ntlm_ctx *ctx = calloc(1, sizeof(*ctx));
 
     if (!ctx)
         return NULL;
-    if (!(ctx->hs = calloc(1, sizeof(*ctx->hs)))) {
+    if (handshake && !(ctx->hs = calloc(1, sizeof(*ctx->hs)))) {
         free(ctx);
         return NULL;
     }
@@ -179,25 +191,14 @@ void ntlm_ctx_establish(struct ntlm_ctx *ctx, const uint8_t session_key[NTLM_KEY
                        ctx->server ? NTLM_CLIENT_TO_SERVER : NTLM_SERVER_TO_CLIENT, key_exch);
     ctx->send_seq = ctx->recv_seq = 0;
     ctx->established = (int64_t)ntlm_now();
-    ntlm_ctx_drop_handshake(ctx);
+    drop_handshake(ctx);
     ctx->state = NTLM_ESTABLISHED;
 }
 
 void ntlm_ctx_fail(struct ntlm_ctx *ctx)
 {
-    ntlm_ctx_drop_handshake(ctx);
+    drop_handshake(ctx);
     ctx->state = NTLM_FAILED;
-}
-
-void ntlm_ctx_drop_handshake(struct ntlm_ctx *ctx)
-{
-    if (!ctx->hs)
-        return;
-    blob_clear(&ctx->hs->negotiate);
-    blob_clear(&ctx->hs->challenge);
-    crypto_wipe(ctx->hs, sizeof(*ctx->hs));
-    free(ctx->hs);
-    ctx->hs = NULL;
 }
 
 /* ---- calls on the context ---------------------------------------------------- */

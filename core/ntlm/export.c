@@ -145,9 +145,8 @@ shim_status ntlm_import_context(const struct shim_package *pkg, uint8_t role, co
     bool server = bytes_get_u8(&r) != 0;
     if (r.failed || server != (role == PACKED_ROLE_SERVER)) return SHIM_E_INVALID_TOKEN;
 
-    struct ntlm_ctx *ctx = ntlm_ctx_new(pkg, server);
+    struct ntlm_ctx *ctx = ntlm_ctx_new(pkg, server, false);   /* it arrives established */
     if (!ctx) return SHIM_E_INSUFFICIENT_MEMORY;
-    ntlm_ctx_drop_handshake(ctx);   /* it arrives established */
     ctx->req = bytes_get_u32le(&r);
     ctx->flags = bytes_get_u32le(&r);
     ctx->attrs = bytes_get_u32le(&r);

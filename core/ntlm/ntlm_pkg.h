@@ -95,7 +95,9 @@ struct ntlm_ctx {
     int64_t established;               /* FILETIME */
 };
 
-struct ntlm_ctx *ntlm_ctx_new(const struct shim_package *pkg, bool server);
+/* A new context; with handshake, the block only the handshake needs too
+ * (an imported context arrives established and has none). */
+struct ntlm_ctx *ntlm_ctx_new(const struct shim_package *pkg, bool server, bool handshake);
 /* The context behind an object of this package, or NULL. */
 struct ntlm_ctx *ntlm_ctx_from(shim_ctx *obj);
 /* Keys and counters for both directions, from the exported session key.
@@ -103,8 +105,6 @@ struct ntlm_ctx *ntlm_ctx_from(shim_ctx *obj);
 void ntlm_ctx_establish(struct ntlm_ctx *ctx, const uint8_t session_key[NTLM_KEY_SIZE]);
 /* A failed handshake step: frees what the handshake kept. */
 void ntlm_ctx_fail(struct ntlm_ctx *ctx);
-/* Frees and wipes the handshake's state (ctx->hs becomes NULL). */
-void ntlm_ctx_drop_handshake(struct ntlm_ctx *ctx);
 /* Keeps a copy of a handshake message (for the MIC); -1 out of memory. */
 int ntlm_ctx_keep(struct ntlm_blob *slot, struct bytes_span msg);
 

@@ -205,7 +205,7 @@ static shim_status server_first(struct shim_ctx_call *c)
     TRACE("NEGOTIATE flags %#x\n", neg.flags);
 
     st = SHIM_E_INSUFFICIENT_MEMORY;
-    if (!(ctx = ntlm_ctx_new(cred->hdr.pkg, true)))
+    if (!(ctx = ntlm_ctx_new(cred->hdr.pkg, true, true)))
         goto done;
     ctx->req = c->req;
     ctx->flags = challenge_flags(neg.flags);
