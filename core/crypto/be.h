@@ -1,0 +1,33 @@
+/* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Big-endian 32- and 64-bit words, bytewise, for the SHA family: input at
+ * any address and on any host reads the same. */
+#ifndef SSPISHIM_CRYPTO_BE_H
+#define SSPISHIM_CRYPTO_BE_H
+
+#include <stdint.h>
+
+static inline uint32_t load_be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+static inline void store_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+static inline uint64_t load_be64(const uint8_t *p)
+{
+    return (uint64_t)load_be32(p) << 32 | load_be32(p + 4);
+}
+
+static inline void store_be64(uint8_t *p, uint64_t v)
+{
+    store_be32(p, (uint32_t)(v >> 32));
+    store_be32(p + 4, (uint32_t)v);
+}
+
+#endif
