@@ -6,13 +6,18 @@
  * Payload, version 1, little-endian:
  *   u16 version | u8 flags | u32 req | u32 attrs | u32 n | n bytes: NTLM's payload
  *   flags: 1 plain NTLM (no SPNEGO), 2 a mechListMIC was sent, 4 one was
- *          received, 8 RESET_NEW was asked for
+ *          received, 8 (written by earlier releases only) RESET_NEW: the
+ *          NTLM payload restarted at sequence 0 and the import moves each
+ *          direction that carried a mechListMIC on by one
  * Only an established context exports (SEC_E_UNSUPPORTED_FUNCTION
- * otherwise, as NTLM).  With RESET_NEW, NTLM restarts its keys and counters
- * from zero, but "as right after the handshake" is, under SPNEGO, one
- * sequence number further in each direction that carried a mechListMIC:
- * the import moves the counters on by those (the MICs' cipher state was
- * rekeyed after them, so the fresh RC4 state is already right). */
+ * otherwise, as NTLM).  RESET_NEW means "as right after the handshake",
+ * which under SPNEGO is one sequence number further in each direction that
+ * carried a mechListMIC, with that direction's RC4 handle rekeyed after the
+ * MIC.  NTLM refuses the reset (SEC_E_INVALID_PARAMETER) once any message
+ * has moved the context past that point, because the copy would reuse the
+ * exporter's keystream and sequence numbers; before that the context is in
+ * its reset state already and is exported as it is, so the MICs never
+ * count as messages and a fresh Negotiate context can be reset. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,14 +52,15 @@ shim_status nego_export_context(shim_ctx *obj, int reset, uint8_t **payload, siz
         return SHIM_E_UNSUPPORTED_FUNCTION;
     }
     flags = (uint8_t)((ctx->raw ? FLAG_RAW : 0) | (ctx->mic_sent ? FLAG_MIC_SENT : 0) |
-                      (ctx->mic_rcvd ? FLAG_MIC_RCVD : 0) | (reset ? FLAG_RESET : 0));
+                      (ctx->mic_rcvd ? FLAG_MIC_RCVD : 0));
     req = ctx->req;
     attrs = ctx->attrs;
     ntlm = ctx->inner;
     shim_object_ref(ntlm);
     sys_mutex_unlock(&ctx->lock);
 
-    st = NTLM_OPS->export_context(ntlm, reset, &inner, &inner_len, role);
+    st = ntlm_export_payload(ntlm, reset, (flags & FLAG_MIC_SENT) ? 1 : 0, (flags & FLAG_MIC_RCVD) ? 1 : 0,
+                             &inner, &inner_len, role);
     shim_object_put(ntlm);
     if (st)
         return st;

@@ -12,11 +12,24 @@
  *                                       each: u16 length in UTF-16 units, the units
  * Only an established context exports (anything else is
  * SEC_E_UNSUPPORTED_FUNCTION: there is nothing yet that another process
- * could carry on).  With reset, both directions are keyed afresh from the
- * session key and the sequence numbers are 0, as right after the handshake. */
+ * could carry on).
+ *
+ * RESET_NEW restarts the copy's message state as the handshake left it.
+ * Re-keying RC4 from the session key and restarting the sequence numbers
+ * after messages have passed would hand the copy keystream and numbers the
+ * exporter already used: a two-time pad, and the old messages replayable
+ * into the copy.  So the reset is refused (SEC_E_INVALID_PARAMETER: the flag
+ * does not fit this context; the same export without it works) once either
+ * direction has moved: a sequence number past its start or an RC4 state
+ * that is no longer the freshly keyed one.  A context nothing has used yet
+ * is already in the reset state, and exports as it is.  Under SPNEGO the
+ * mechListMICs belong to the handshake: each took sequence number 0 of its
+ * direction and left the RC4 handle rekeyed (spnego_mic.c), so there the
+ * start is 1 in each direction that carried one (ntlm_export_payload). */
 #include <stdlib.h>
 #include <string.h>
 
+#include "sspishim/debug.h"
 #include "sspishim/packed.h"
 
 #include "ntlm_pkg.h"
@@ -70,10 +83,41 @@ static size_t name_size(const struct ntlm_name *n)
     return 2 + 2 * n->len;
 }
 
+/* Whether a direction's cipher state is still the freshly keyed one.  The
+ * states are secret: compared without an early exit. */
+static bool dir_unused(const struct ntlm_seal_dir *cur, const struct ntlm_seal_dir *fresh)
+{
+    unsigned diff = (unsigned)(cur->rc4.i ^ fresh->rc4.i) | (unsigned)(cur->rc4.j ^ fresh->rc4.j);
+    for (size_t k = 0; k < sizeof(cur->rc4.s); k++)
+        diff |= (unsigned)(cur->rc4.s[k] ^ fresh->rc4.s[k]);
+    return !diff;
+}
+
+/* Whether the context's message state is where the handshake left it:
+ * nothing has used its keystream or its sequence numbers. */
+static bool messages_unused(const struct ntlm_ctx *ctx, uint32_t send_start, uint32_t recv_start)
+{
+    struct ntlm_seal_dir send, recv;
+    bool key_exch = (ctx->flags & NTLM_NEGOTIATE_KEY_EXCH) != 0, unused;
+
+    ntlm_seal_dir_init(&send, ctx->session_key, ctx->server ? NTLM_SERVER_TO_CLIENT : NTLM_CLIENT_TO_SERVER, key_exch);
+    ntlm_seal_dir_init(&recv, ctx->session_key, ctx->server ? NTLM_CLIENT_TO_SERVER : NTLM_SERVER_TO_CLIENT, key_exch);
+    unused = ctx->send_seq == send_start && ctx->recv_seq == recv_start
+           && dir_unused(&ctx->send, &send) & dir_unused(&ctx->recv, &recv);
+    ntlm_seal_dir_wipe(&send);
+    ntlm_seal_dir_wipe(&recv);
+    return unused;
+}
+
 shim_status ntlm_export_context(shim_ctx *obj, int reset, uint8_t **payload, size_t *len, uint8_t *role)
 {
+    return ntlm_export_payload(obj, reset, 0, 0, payload, len, role);
+}
+
+shim_status ntlm_export_payload(shim_ctx *obj, int reset, uint32_t send_start, uint32_t recv_start,
+                                uint8_t **payload, size_t *len, uint8_t *role)
+{
     struct ntlm_ctx *ctx = ntlm_ctx_from(obj);
-    struct ntlm_seal_dir send, recv;
     struct bytes_writer w;
     shim_status st = SHIM_OK;
     uint8_t *buf = NULL;
@@ -85,32 +129,32 @@ shim_status ntlm_export_context(shim_ctx *obj, int reset, uint8_t **payload, siz
         st = SHIM_E_UNSUPPORTED_FUNCTION;
         goto done;
     }
+    /* Checked under the lock the message calls take, so no message can
+     * slip in between the check and the copy. */
+    if (reset && !messages_unused(ctx, send_start, recv_start)) {
+        WARN("RESET_NEW after messages (sequence %u/%u): the copy would reuse their keystream\n",
+             ctx->send_seq, ctx->recv_seq);
+        st = SHIM_E_INVALID_PARAMETER;
+        goto done;
+    }
     need = FIXED_SIZE + name_size(&ctx->user) + name_size(&ctx->domain) + name_size(&ctx->target)
          + name_size(&ctx->server_name) + name_size(&ctx->computer) + name_size(&ctx->server_domain);
     if (need > PAYLOAD_MAX || !(buf = malloc(need))) {
         st = SHIM_E_INSUFFICIENT_MEMORY;
         goto done;
     }
+    /* A reset that was allowed changes nothing: the state is the reset one. */
     bytes_writer_init(&w, buf, need);
-    send = ctx->send;
-    recv = ctx->recv;
-    uint32_t send_seq = ctx->send_seq, recv_seq = ctx->recv_seq;
-    if (reset) {
-        bool key_exch = (ctx->flags & NTLM_NEGOTIATE_KEY_EXCH) != 0;
-        ntlm_seal_dir_init(&send, ctx->session_key, ctx->server ? NTLM_SERVER_TO_CLIENT : NTLM_CLIENT_TO_SERVER, key_exch);
-        ntlm_seal_dir_init(&recv, ctx->session_key, ctx->server ? NTLM_CLIENT_TO_SERVER : NTLM_SERVER_TO_CLIENT, key_exch);
-        send_seq = recv_seq = 0;
-    }
     bytes_put_u16le(&w, PAYLOAD_VERSION);
     bytes_put_u8(&w, ctx->server);
     bytes_put_u32le(&w, ctx->req);
     bytes_put_u32le(&w, ctx->flags);
     bytes_put_u32le(&w, ctx->attrs);
     bytes_put(&w, ctx->session_key, sizeof(ctx->session_key));
-    put_dir(&w, &send);
-    put_dir(&w, &recv);
-    bytes_put_u32le(&w, send_seq);
-    bytes_put_u32le(&w, recv_seq);
+    put_dir(&w, &ctx->send);
+    put_dir(&w, &ctx->recv);
+    bytes_put_u32le(&w, ctx->send_seq);
+    bytes_put_u32le(&w, ctx->recv_seq);
     bytes_put_u64le(&w, (uint64_t)ctx->established);
     put_name(&w, &ctx->user);
     put_name(&w, &ctx->domain);
@@ -119,8 +163,6 @@ shim_status ntlm_export_context(shim_ctx *obj, int reset, uint8_t **payload, siz
     put_name(&w, &ctx->computer);
     put_name(&w, &ctx->server_domain);
     *role = ctx->server ? PACKED_ROLE_SERVER : PACKED_ROLE_CLIENT;
-    ntlm_seal_dir_wipe(&send);
-    ntlm_seal_dir_wipe(&recv);
     if (w.failed || w.len != need) st = SHIM_E_INTERNAL_ERROR;
 done:
     sys_mutex_unlock(&ctx->lock);

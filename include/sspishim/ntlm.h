@@ -42,9 +42,16 @@ const struct shim_package *ntlm_package(void);
 #define NTLM_SPNEGO_MIC_SIZE    16
 shim_status ntlm_spnego_make_mic(shim_ctx *ctx, const uint8_t *data, size_t len, uint8_t sig[NTLM_SPNEGO_MIC_SIZE]);
 shim_status ntlm_spnego_check_mic(shim_ctx *ctx, const uint8_t *data, size_t len, const uint8_t *sig, size_t sig_len);
-/* Adds to both sequence numbers: an imported context reset to "just after
- * the handshake" when SPNEGO's MICs had taken numbers already. */
+/* Adds to both sequence numbers: a Negotiate blob of an earlier release,
+ * exported with RESET_NEW, restarted NTLM's counters at 0 and left the MICs'
+ * numbers to the import. */
 shim_status ntlm_advance_sequence(shim_ctx *ctx, uint32_t send, uint32_t recv);
+/* The package's export_context, for a context whose handshake ended at
+ * sequence numbers send_start / recv_start (1 in a direction that carried a
+ * mechListMIC): with reset, SEC_E_INVALID_PARAMETER once a message has
+ * moved either direction past that point (core/ntlm/export.c). */
+shim_status ntlm_export_payload(shim_ctx *ctx, int reset, uint32_t send_start, uint32_t recv_start,
+                                uint8_t **payload, size_t *len, uint8_t *role);
 
 /* ---- Test hook ---------------------------------------------------------------
  * Fixes the values the package would otherwise draw at random or read from

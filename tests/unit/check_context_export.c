@@ -126,8 +126,8 @@ START_TEST(attributes_survive)
 }
 END_TEST
 
-/* RESET_NEW: the copy starts as the handshake left the context; a peer
- * that also starts afresh talks to it, and sequence numbers restart at 0. */
+/* RESET_NEW on a context nothing has used yet: the copies start as the
+ * handshake left it, at sequence 0, and talk to each other. */
 START_TEST(reset_new)
 {
     struct session s;
@@ -135,16 +135,9 @@ START_TEST(reset_new)
     struct msg m;
 
     established(&s);
-    for (int i = 0; i < 4; i++)
-        ck_seal(s.cctx, s.sctx, "before");
     ck_st(context_export(s.sctx, SHIM_EXPORT_RESET_NEW, &b, NULL), SHIM_OK);
     shim_ctx *server = import_ok("NTLM", &b);
     blob_free(&b);
-    /* The old client is four messages on: the fresh server refuses it. */
-    ck_st(ops->encrypt(s.cctx, 0, msg_init(&m, "stale"), 0), SHIM_OK);
-    ck_assert_uint_eq(sig_seq(&m), 4);
-    ck_assert(ops->decrypt(server, &m.d, 0, NULL) < 0);
-    /* A fresh client does. */
     ck_st(context_export(s.cctx, SHIM_EXPORT_RESET_NEW, &b, NULL), SHIM_OK);
     shim_ctx *client = import_ok("NTLM", &b);
     blob_free(&b);
@@ -153,11 +146,56 @@ START_TEST(reset_new)
     ck_st(ops->decrypt(server, &m.d, 0, NULL), SHIM_OK);
     ck_assert_mem_eq(m.data, "fresh", 5);
     ck_seal(server, client, "and back");
-    /* The exporter itself is untouched by RESET_NEW. */
-    ck_seal(s.sctx, s.cctx, "old pair goes on");
     ctx_delete(client);
     ctx_delete(server);
     session_free(&s);
+}
+END_TEST
+
+/* Once a message has passed, RESET_NEW would give the copy keystream and
+ * sequence numbers the exporter already used (issue 15, finding 1): the
+ * message sealed before the export would be accepted again by the copy,
+ * and the copy's ciphertext XOR the old one would be the plaintexts' XOR.
+ * It is refused, in both roles and for either direction, and the same
+ * export without the flag still works. */
+START_TEST(reset_new_after_messages)
+{
+    struct session s;
+    struct shim_buffer b = { 0 };
+    struct msg m;
+
+    for (int dir_ = 0; dir_ < 3; dir_++) {
+        established(&s);
+        if (dir_ == 0 || dir_ == 2) {   /* client to server: one sealed message */
+            ck_st(ops->encrypt(s.cctx, 0, msg_init(&m, "secret"), 0), SHIM_OK);
+            struct msg replay = m;
+            replay.b[0].pv = replay.sig;
+            replay.b[1].pv = replay.data;
+            replay.d.buffers = replay.b;
+            ck_st(ops->decrypt(s.sctx, &m.d, 0, NULL), SHIM_OK);
+            ck_st(context_export(s.sctx, SHIM_EXPORT_RESET_NEW, &b, NULL), SHIM_E_INVALID_PARAMETER);
+            ck_assert_ptr_null(b.pv);
+            /* a snapshot carries on and refuses the replay */
+            ck_st(context_export(s.sctx, 0, &b, NULL), SHIM_OK);
+            shim_ctx *copy = import_ok("NTLM", &b);
+            blob_free(&b);
+            ck_assert(ops->decrypt(copy, &replay.d, 0, NULL) < 0);
+            ctx_delete(copy);
+        }
+        if (dir_ == 1 || dir_ == 2) {   /* server to client: only signed */
+            ck_st(ops->make_signature(s.sctx, 0, msg_init(&m, "signed"), 0), SHIM_OK);
+            ck_st(ops->verify_signature(s.cctx, &m.d, 0, NULL), SHIM_OK);
+        }
+        ck_st(context_export(s.cctx, SHIM_EXPORT_RESET_NEW, &b, NULL), SHIM_E_INVALID_PARAMETER);
+        ck_assert_ptr_null(b.pv);
+        ck_st(context_export(s.sctx, SHIM_EXPORT_RESET_NEW | SHIM_EXPORT_DELETE_OLD, &b, NULL),
+              SHIM_E_INVALID_PARAMETER);
+        ck_assert_ptr_null(b.pv);
+        /* the refusals changed nothing: the pair goes on */
+        ck_seal(s.cctx, s.sctx, "still talking");
+        ck_seal(s.sctx, s.cctx, "and back");
+        session_free(&s);
+    }
 }
 END_TEST
 
@@ -409,6 +447,7 @@ int main(void)
     tcase_add_test(tc, carries_on);
     tcase_add_test(tc, attributes_survive);
     tcase_add_test(tc, reset_new);
+    tcase_add_test(tc, reset_new_after_messages);
     tcase_add_test(tc, export_is_a_snapshot);
     tcase_add_test(tc, flags);
     tcase_add_test(tc, only_established_contexts);

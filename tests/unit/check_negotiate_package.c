@@ -741,16 +741,13 @@ START_TEST(export_import)
     ctx_delete(c2);
     ctx_delete(s2);
 
-    /* reset: both as right after the handshake, i.e. the MICs' sequence
-     * numbers used, fresh cipher state */
-    c2 = round_trip(s.cctx, 1, PACKED_ROLE_CLIENT, NULL);
-    s2 = round_trip(s.sctx, 1, PACKED_ROLE_SERVER, NULL);
-    ck_st(ops->encrypt(c2, 0, msg_init(&m, "first again"), 0), SHIM_OK);
-    ck_assert_uint_eq(sig_seq(&m), 1);
-    ck_st(ops->decrypt(s2, &m.d, 0, NULL), SHIM_OK);
-    seal_across(s2, c2, "reset both", ops, ops);
-    ctx_delete(c2);
-    ctx_delete(s2);
+    /* after messages, a reset would reuse their keystream: refused */
+    uint8_t *payload = NULL, role = 0;
+    size_t len = 0;
+    ck_st(ops->export_context(s.cctx, 1, &payload, &len, &role), SHIM_E_INVALID_PARAMETER);
+    ck_st(ops->export_context(s.sctx, 1, &payload, &len, &role), SHIM_E_INVALID_PARAMETER);
+    ck_assert_ptr_null(payload);
+    (void)m;
 
     /* a server with its token */
     sys_token t2 = NULL;
@@ -759,6 +756,46 @@ START_TEST(export_import)
     ck_st(ops->impersonate(s2), SHIM_OK);
     ck_st(ops->revert(s2), SHIM_OK);
     ctx_delete(s2);
+    session_free(&s);
+}
+END_TEST
+
+/* RESET_NEW right after the handshake: the mechListMICs are part of it
+ * (each took sequence 0 of its direction and rekeyed RC4), so the reset
+ * copies start at sequence 1 and talk to each other; once one message has
+ * passed either way, both roles refuse the reset (issue 15, finding 1). */
+START_TEST(export_reset_new)
+{
+    struct session s;
+    uint8_t *payload = NULL, role = 0;
+    size_t len = 0;
+    shim_ctx *c2, *s2;
+    struct msg m;
+
+    nego_established(&s);
+    c2 = round_trip(s.cctx, 1, PACKED_ROLE_CLIENT, NULL);
+    s2 = round_trip(s.sctx, 1, PACKED_ROLE_SERVER, NULL);
+    ck_st(ops->encrypt(c2, 0, msg_init(&m, "first"), 0), SHIM_OK);
+    ck_assert_uint_eq(sig_seq(&m), 1);
+    ck_st(ops->decrypt(s2, &m.d, 0, NULL), SHIM_OK);
+    seal_across(s2, c2, "reset both", ops, ops);
+    ctx_delete(c2);
+    ctx_delete(s2);
+    for (int server = 0; server < 2; server++) {
+        session_free(&s);
+        nego_established(&s);
+        if (server)
+            seal_across(s.sctx, s.cctx, "one message", ops, ops);
+        else
+            seal_across(s.cctx, s.sctx, "one message", ops, ops);
+        ck_st(ops->export_context(s.cctx, 1, &payload, &len, &role), SHIM_E_INVALID_PARAMETER);
+        ck_st(ops->export_context(s.sctx, 1, &payload, &len, &role), SHIM_E_INVALID_PARAMETER);
+        ck_assert_ptr_null(payload);
+        /* without the flag: a snapshot that carries on */
+        c2 = round_trip(s.cctx, 0, PACKED_ROLE_CLIENT, NULL);
+        seal_across(c2, s.sctx, "carries on", ops, ops);
+        ctx_delete(c2);
+    }
     session_free(&s);
 }
 END_TEST
@@ -825,6 +862,7 @@ int main(void)
     tcase_add_test(tc, allocate_memory);
     TC("Export");
     tcase_add_test(tc, export_import);
+    tcase_add_test(tc, export_reset_new);
     tcase_add_test(tc, export_refused);
     return run_suite(s);
 }
