@@ -13,8 +13,21 @@ rc=0
 "$here/unit/run.sh" "$b" $unit 2>&1 | tee -a "$log" || rc=1
 [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
 # shellcheck disable=SC2086
-"$here/wine/run.sh" "$b" $wine 2>&1 | tee -a "$log"
+SSPISHIM_WINE_LABEL=wine "$here/wine/run.sh" "$b" $wine 2>&1 | tee -a "$log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+# The same Wine suite on Wine 10, in the Debian trixie root (tools/wine-platforms).
+if why=$("$here/../tools/wine-platforms" has-wine10); then
+    # shellcheck disable=SC2086
+    SSPISHIM_WINE_LABEL=wine10 "$here/../tools/wine-platforms" wine10 tests/wine/run.sh "$b" $wine 2>&1 | tee -a "$log"
+    [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+elif [ "${SSPISHIM_REQUIRE_WINE10:-0}" = 1 ]; then
+    echo "wine10: 0 passed, 1 failed, 0 skipped" | tee -a "$log"
+    echo "wine10: cannot run the Wine 10 suite: $why"
+    rc=1
+else
+    echo "wine10: 0 passed, 0 failed, 1 skipped" | tee -a "$log"
+    echo "wine10: the Wine 10 suite is skipped: $why"
+fi
 "$here/interop/run.sh" "$b" 2>&1 | tee -a "$log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
 "$here/layout/run.sh" "$b" 2>&1 | tee -a "$log"
@@ -27,6 +40,8 @@ rc=0
 # Check prints "NN%: Checks: N, Failures: F, Errors: E" per suite.
 read -r up uf < <(awk -F'[:,] *' '/^[0-9]+%: Checks:/ { n += $3; f += $5 + $7 } END { print n - f, f + 0 }' "$log")
 read -r wp wf ws < <(sed -nE 's/^wine: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/p' "$log" | tail -n 1)
+read -r xp xf xs < <(sed -nE 's/^wine10: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/p' "$log" | tail -n 1)
+xp=${xp:-0} xf=${xf:-1} xs=${xs:-0}
 read -r ip if_ < <(sed -nE 's/^interop: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$log" | tail -n 1)
 read -r lp lf ls < <(sed -nE 's/^layout: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/p' "$log" | tail -n 1)
 lp=${lp:-0} lf=${lf:-1} ls=${ls:-0}
@@ -41,9 +56,10 @@ echo
 echo "unit (Check, native + ASan/UBSan + valgrind): $up passed, $uf failed"
 echo "valgrind (suites without memcheck errors or leaks): $vp passed, $vf failed"
 echo "wine: $wp passed, $wf failed, $ws skipped"
+echo "wine10 (the Wine suite on Wine 10): $xp passed, $xf failed, $xs skipped"
 echo "interop: $ip passed, $if_ failed"
 echo "layout (32/64-bit packed context): $lp passed, $lf failed, $ls skipped"
 echo "fuzz (libFuzzer smoke run, regressions replayed): $fp passed, $ff failed"
 echo "dist (release tarball, install-dev, setup from the tarball): $dp passed, $df failed, $ds skipped"
-echo "total: $((up + vp + wp + ip + lp + fp + dp)) passed, $((uf + vf + wf + if_ + lf + ff + df)) failed, $((ws + ls + ds)) skipped"
+echo "total: $((up + vp + wp + xp + ip + lp + fp + dp)) passed, $((uf + vf + wf + xf + if_ + lf + ff + df)) failed, $((ws + xs + ls + ds)) skipped"
 exit $rc

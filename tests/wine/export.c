@@ -6,6 +6,8 @@
  *    to a child (this program again, "--child"): the blob over a pipe, the
  *    token with DuplicateHandle.  The child decrypts what the client sealed
  *    after the hand-off, seals replies, impersonates and checks TokenUser;
+ *  - "--handoff WORKER FLAG": the same, to a worker of the other
+ *    architecture, exported with DELETE_OLD or RESET_NEW;
  *  - "--write FILE" / "--read FILE": a whole conversation state in a file,
  *    so that the runner can export in one architecture and import in the
  *    other;
@@ -535,18 +537,27 @@ static void child(void)
     ExitProcess(failures);
 }
 
-static void test_cross_process(void)
+/* The server hands its context to WORKER (this program, or its twin built
+ * for the other architecture), exported with FLAGS.  A RESET_NEW export is
+ * made before any message has passed: only a fresh context may restart its
+ * message state without reusing keystream. */
+static void handoff(const char *worker, ULONG flags)
 {
     struct handshake h;
+    const char *how = flags & SECPKG_CONTEXT_EXPORT_RESET_NEW ? "RESET_NEW" : "DELETE_OLD";
     if (!established(&h)) return;
-    talk(&h.client, &h.server, "before the hand-off");
-    talk(&h.server, &h.client, "before the hand-off, back");
+    if (!(flags & SECPKG_CONTEXT_EXPORT_RESET_NEW)) {
+        talk(&h.client, &h.server, "before the hand-off");
+        talk(&h.server, &h.client, "before the hand-off, back");
+    }
 
     SecBuffer blob = { 0, 0, NULL };
     HANDLE token = NULL;
-    SECURITY_STATUS st = ExportSecurityContext(&h.server, SECPKG_CONTEXT_EXPORT_DELETE_OLD, &blob, &token);
-    if (!ok(st == SEC_E_OK && token, "export for the worker: %08lx\n", st)) { finish(&h); return; }
-    SecInvalidateHandle(&h.server);
+    SECURITY_STATUS st = ExportSecurityContext(&h.server, flags, &blob, &token);
+    if (!ok(st == SEC_E_OK && token, "%s export for the worker: %08lx\n", how, st)) { finish(&h); return; }
+    if (flags & SECPKG_CONTEXT_EXPORT_DELETE_OLD) {
+        SecInvalidateHandle(&h.server);    /* mingw's macro is two statements */
+    }
     BYTE sid[128];
     DWORD sid_len = 0;
     ok(token_user(token, sid, &sid_len), "TokenUser\n");
@@ -557,9 +568,8 @@ static void test_cross_process(void)
     CreatePipe(&from_child_r, &from_child_w, &sa, 0);
     SetHandleInformation(to_child_w, HANDLE_FLAG_INHERIT, 0);
     SetHandleInformation(from_child_r, HANDLE_FLAG_INHERIT, 0);
-    char self[MAX_PATH], cmd[MAX_PATH + 16];
-    GetModuleFileNameA(NULL, self, sizeof(self));
-    snprintf(cmd, sizeof(cmd), "\"%s\" --child", self);
+    char cmd[MAX_PATH + 16];
+    snprintf(cmd, sizeof(cmd), "\"%s\" --child", worker);
     STARTUPINFOA si;
     memset(&si, 0, sizeof(si));
     si.cb = sizeof(si);
@@ -568,8 +578,8 @@ static void test_cross_process(void)
     si.hStdOutput = from_child_w;
     si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
     PROCESS_INFORMATION pi;
-    if (!ok(CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi), "CreateProcess: %lu\n",
-            GetLastError())) {
+    if (!ok(CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi), "CreateProcess %s: %lu\n",
+            worker, GetLastError())) {
         FreeContextBuffer(blob.pvBuffer);
         CloseHandle(token);
         finish(&h);
@@ -604,11 +614,19 @@ static void test_cross_process(void)
     DWORD code = 1;
     ok(WaitForSingleObject(pi.hProcess, 60000) == WAIT_OBJECT_0, "the worker did not finish\n");
     GetExitCodeProcess(pi.hProcess, &code);
-    ok(code == 0, "the worker reported %lu failures\n", code);
+    ok(code == 0, "%s: the worker %s reported %lu failures\n", how, worker, code);
     CloseHandle(from_child_r);
     CloseHandle(pi.hProcess);
     CloseHandle(pi.hThread);
     finish(&h);
+}
+
+static void test_cross_process(void)
+{
+    char self[MAX_PATH];
+    GetModuleFileNameA(NULL, self, sizeof(self));
+    handoff(self, SECPKG_CONTEXT_EXPORT_DELETE_OLD);
+    handoff(self, SECPKG_CONTEXT_EXPORT_RESET_NEW);
 }
 
 /* Another prefix, another machine key: the blob is refused, recognisably. */
@@ -749,6 +767,12 @@ static void run_tests(int argc, char **argv)
         write_blob(argv[2]);
     } else if (argc > 2 && !strcmp(argv[1], "--read")) {
         read_state(argv[2]);
+    } else if (argc > 3 && !strcmp(argv[1], "--handoff")) {
+        /* --handoff WORKER delete_old|reset_new: the runner names the other
+         * architecture's program, so the context crosses 32/64 bits. */
+        trace("a %d-bit server hands off to %s\n", (int)sizeof(void *) * 8, argv[2]);
+        handoff(argv[2], !strcmp(argv[3], "reset_new") ? SECPKG_CONTEXT_EXPORT_RESET_NEW
+                                                       : SECPKG_CONTEXT_EXPORT_DELETE_OLD);
     } else {
         test_both_roles();
         test_reset_new();

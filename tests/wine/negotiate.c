@@ -31,7 +31,7 @@ static SECURITY_STATUS cred_for(SEC_WCHAR *package, ULONG use, const WCHAR *pw, 
     id.Domain = (unsigned short *)L"Domain";
     id.DomainLength = 6;
     id.Password = (unsigned short *)pw;
-    id.PasswordLength = lstrlenW(pw);
+    id.PasswordLength = pw ? lstrlenW(pw) : 0;   /* lstrlenW(NULL) survives only by a caught fault */
     id.Flags = SEC_WINNT_AUTH_IDENTITY_UNICODE;
     return AcquireCredentialsHandleW(NULL, package, use, NULL, use == SECPKG_CRED_OUTBOUND ? &id : NULL, NULL, NULL,
                                      cred, &ts);

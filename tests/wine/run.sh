@@ -3,12 +3,16 @@
 # Runs the Wine conformance programs in a throwaway WINEPREFIX, with this
 # DLL as a per-program override, for each architecture Wine can run here.
 # Usage: tests/wine/run.sh BUILD_DIR NAME...
-# Ends with "wine: N passed, N failed, N skipped".
+# Ends with "LABEL: N passed, N failed, N skipped", LABEL being
+# $SSPISHIM_WINE_LABEL or "wine".  SSPISHIM_REQUIRE_32BIT=1 turns "this Wine
+# cannot run 32-bit programs" from a skip into a failure (tools/dev sets it:
+# it installs 32-bit Wine, so a skip there would hide a broken install).
 set -u
+label=${SSPISHIM_WINE_LABEL:-wine}
 b=$(cd "$1" && pwd); shift
 src=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/sspishim-wine.XXXXXX")
-trap 'wineserver -k >/dev/null 2>&1; rm -rf "$work"' EXIT
+trap 'wineserver -k >/dev/null 2>&1; WINEPREFIX="$work/prefix32" wineserver -k >/dev/null 2>&1; rm -rf "$work"' EXIT
 export WINEPREFIX="$work/prefix" WINEDEBUG=-all WINEARCH=win64
 export WINEDLLOVERRIDES="mscoree,mshtml=;secur32=n,b"
 passed=0 failed=0 skipped=0
@@ -17,7 +21,7 @@ runnable=""
 echo "== creating a throwaway prefix"
 if ! timeout 300 wineboot -i >"$work/wineboot.log" 2>&1; then
     cat "$work/wineboot.log"
-    echo "wine: 0 passed, 1 failed, 0 skipped"
+    echo "$label: 0 passed, 1 failed, 0 skipped"
     exit 1
 fi
 wineserver -w
@@ -27,7 +31,7 @@ run_one() {
     local arch=$1 dir=$2 t=$3 out rc line n f s
     shift 3
     echo "== $arch/$t${*:+ $*}"
-    out="$work/$arch-$t$(printf '%s' "$*" | tr -c 'a-zA-Z0-9' _).out"
+    out="$work/${arch//\//_}-$t$(printf '%s' "$*" | tr -c 'a-zA-Z0-9' _).out"
     (cd "$dir" && SSPISHIM_TEST_DATA='..\data' timeout 300 wine "./$t.exe" "$@" 2>"$out.err" | tr -d '\r' >"$out"
      exit "${PIPESTATUS[0]}")
     rc=$?
@@ -72,8 +76,13 @@ for arch in x86_64 i686; do
             failed=$((failed + n))
             continue
         fi
+        if [ "${SSPISHIM_REQUIRE_32BIT:-0}" = 1 ]; then
+            echo "== $arch: this Wine cannot run $arch programs, and 32-bit Wine is required here"
+            failed=$((failed + n))
+            continue
+        fi
         echo "== $arch: skipped $n programs: this Wine cannot run $arch programs" \
-             "(32-bit Wine, wine32:i386, is not installable here; see shared/DESIGN.md)"
+             "(install wine32:i386; see docs/install.md)"
         skipped=$((skipped + n))
         continue
     fi
@@ -95,6 +104,16 @@ if [ -f "$b/x86_64/tests/export.exe" ]; then
             fi
             run_one "$from" "$work/$from" export --write "..\\state-$from-$to.bin"
             run_one "$to" "$work/$to" export --read "..\\state-$from-$to.bin"
+        done
+    done
+    # A live server context with the client's token, handed by a server of
+    # one architecture to a worker of the other, which unseals, seals and
+    # impersonates: with DELETE_OLD and with RESET_NEW.
+    for pair in "x86_64 i686" "i686 x86_64"; do
+        read -r from to <<<"$pair"
+        [[ " $runnable " == *" $from "* && " $runnable " == *" $to "* ]] || continue
+        for how in delete_old reset_new; do
+            run_one "$from" "$work/$from" export --handoff "..\\$to\\export.exe" "$how"
         done
     done
 fi
@@ -137,26 +156,94 @@ export WINEDLLOVERRIDES=$saved_overrides
 
 # Prefix-wide: tools/sspishim-setup installs into the prefix; programs run
 # from a folder without the DLL and without a WINEDLLOVERRIDES entry.
-echo "== prefix-wide install (tools/sspishim-setup)"
-sys32=$(wine winepath -u 'C:\windows\system32' 2>/dev/null | tr -d '\r')
-check "setup install" "$src/tools/sspishim-setup" install --dlls "$b"
-check "system32 holds sspishim" grep -q SspiShimVersion "$sys32/secur32.dll"
-check "the host copy is Wine's" grep -q "Wine builtin DLL" "$WINEPREFIX/drive_c/windows/sspishim/host64/secur32.dll"
-check "a second install keeps Wine's original" "$src/tools/sspishim-setup" install --dlls "$b"
-check "secur32.dll.old is still Wine's" grep -q "Wine builtin DLL" "$sys32/secur32.dll.old"
-mkdir -p "$work/prefixwide"
-cp "$b/x86_64/tests/"*.exe "$work/prefixwide/"
-saved_overrides=$WINEDLLOVERRIDES
-export WINEDLLOVERRIDES="mscoree,mshtml="
-# http_auth: Wine's winhttp reaches system32\secur32.dll (ours) with no override set
-for t in enum schannel badhandle http_auth; do
-    [ -f "$work/prefixwide/$t.exe" ] && run_one prefix-wide "$work/prefixwide" "$t"
-done
-export WINEDLLOVERRIDES=$saved_overrides
-check "setup uninstall" "$src/tools/sspishim-setup" uninstall
-check "system32 holds Wine's secur32 again" grep -q "Wine builtin DLL" "$sys32/secur32.dll"
-check "no leftovers" test ! -e "$WINEPREFIX/drive_c/windows/sspishim"
-check "the override is gone" bash -c "! grep -qi '\"secur32\"' '$WINEPREFIX/user.reg'"
+# prefix_wide NAME ARCHES...: install, run ARCHES' programs, install again,
+# uninstall, and Wine's own DLLs are back byte for byte.
+prefix_wide() {
+    local name=$1 arch sysdir t
+    shift
+    local windows="$WINEPREFIX/drive_c/windows" dirs=()
+    # the prefix's own folders: a WoW64 prefix's 32-bit side is syswow64
+    for arch in "$@"; do
+        if [ "$arch" = i686 ] && [ -d "$windows/syswow64" ]; then dirs+=("$windows/syswow64")
+        else dirs+=("$windows/system32"); fi
+    done
+    echo "== prefix-wide install, $name prefix (tools/sspishim-setup)"
+    for sysdir in "${dirs[@]}"; do cp "$sysdir/secur32.dll" "$sysdir/secur32.dll.wine-orig"; done
+    check "$name: setup install" "$src/tools/sspishim-setup" install --dlls "$b"
+    for sysdir in "${dirs[@]}"; do
+        check "$name: ${sysdir##*/} holds sspishim" grep -q SspiShimVersion "$sysdir/secur32.dll"
+    done
+    for arch in "$@"; do
+        local want=64; [ "$arch" = i686 ] && want=32
+        check "$name: the $want-bit host copy is Wine's" \
+            grep -q "Wine builtin DLL" "$windows/sspishim/host$want/secur32.dll"
+    done
+    check "$name: a second install keeps Wine's original" "$src/tools/sspishim-setup" install --dlls "$b"
+    for sysdir in "${dirs[@]}"; do
+        check "$name: ${sysdir##*/}/secur32.dll.old is still Wine's" cmp -s "$sysdir/secur32.dll.old" "$sysdir/secur32.dll.wine-orig"
+    done
+    local saved_overrides=$WINEDLLOVERRIDES
+    export WINEDLLOVERRIDES="mscoree,mshtml="
+    for arch in "$@"; do
+        [[ " $runnable " == *" $arch "* ]] || continue
+        mkdir -p "$work/prefixwide-$name-$arch"
+        cp "$b/$arch/tests/"*.exe "$work/prefixwide-$name-$arch/"
+        # http_auth: Wine's winhttp reaches system32\secur32.dll (ours) with no override set
+        for t in enum schannel badhandle http_auth; do
+            [ -f "$work/prefixwide-$name-$arch/$t.exe" ] && run_one "prefix-wide-$name/$arch" "$work/prefixwide-$name-$arch" "$t"
+        done
+    done
+    export WINEDLLOVERRIDES=$saved_overrides
+    check "$name: setup uninstall" "$src/tools/sspishim-setup" uninstall
+    check "$name: a second uninstall changes nothing" "$src/tools/sspishim-setup" uninstall
+    for sysdir in "${dirs[@]}"; do
+        check "$name: ${sysdir##*/}/secur32.dll is Wine's again, byte for byte" cmp -s "$sysdir/secur32.dll" "$sysdir/secur32.dll.wine-orig"
+        check "$name: no ${sysdir##*/}/secur32.dll.old left" test ! -e "$sysdir/secur32.dll.old"
+        rm -f "$sysdir/secur32.dll.wine-orig"
+    done
+    check "$name: no leftovers" test ! -e "$windows/sspishim"
+    check "$name: the override is gone" bash -c "! grep -qi '\"secur32\"' '$WINEPREFIX/user.reg'"
+}
 
-echo "wine: $passed passed, $failed failed, $skipped skipped"
+if [[ " $runnable " == *" i686 "* ]]; then
+    prefix_wide wow64 x86_64 i686
+else
+    prefix_wide win64 x86_64
+fi
+
+# A prefix whose 32-bit side has no secur32.dll (64-bit Wine alone made it):
+# the installer replaces system32's and leaves syswow64 alone.
+wow="$WINEPREFIX/drive_c/windows/syswow64"
+if [ -f "$wow/secur32.dll" ]; then
+    echo "== prefix-wide install, a 64-bit-only prefix"
+    mv "$wow/secur32.dll" "$work/syswow64-secur32.dll"
+    check "64-bit only: setup install" "$src/tools/sspishim-setup" install --dlls "$b"
+    check "64-bit only: system32 holds sspishim" grep -q SspiShimVersion "$WINEPREFIX/drive_c/windows/system32/secur32.dll"
+    check "64-bit only: syswow64 is left alone" test ! -e "$wow/secur32.dll"
+    check "64-bit only: setup uninstall" "$src/tools/sspishim-setup" uninstall
+    check "64-bit only: system32 is Wine's again" grep -q "Wine builtin DLL" "$WINEPREFIX/drive_c/windows/system32/secur32.dll"
+    mv "$work/syswow64-secur32.dll" "$wow/secur32.dll"
+fi
+
+# A 32-bit prefix (WINEARCH=win32): system32 is the 32-bit folder, and the
+# installer is given it without asking a Windows program.  Run straight
+# after wineboot, before wineserver has written system.reg.
+if [[ " $runnable " == *" i686 "* ]]; then
+    wineserver -w
+    main_prefix=$WINEPREFIX
+    export WINEPREFIX="$work/prefix32" WINEARCH=win32
+    echo "== creating a 32-bit prefix"
+    if timeout 300 wineboot -i >"$work/wineboot32.log" 2>&1; then
+        check "win32: setup waits for a new prefix's registry" "$src/tools/sspishim-setup" install --dlls "$b"
+        "$src/tools/sspishim-setup" uninstall >/dev/null 2>&1
+        prefix_wide win32 i686
+    else
+        cat "$work/wineboot32.log"
+        check "win32: wineboot" false
+    fi
+    wineserver -k >/dev/null 2>&1
+    export WINEPREFIX=$main_prefix WINEARCH=win64
+fi
+
+echo "$label: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -43,7 +43,9 @@ static HANDLE private_heap;   /* tokens it allocates come from here, not the pro
 struct fake_cred { ULONG use; };
 struct fake_ctx { int done, server; ULONG seq_out, seq_in; };
 
-EXPORT void FakeSspLive(LONG *creds, LONG *ctxs, LONG *bufs)
+/* WINAPI, as ssp.c calls it: on i686 a cdecl callee would leave the caller's
+ * stack 12 bytes off. */
+EXPORT void WINAPI FakeSspLive(LONG *creds, LONG *ctxs, LONG *bufs)
 {
     *creds = live_creds;
     *ctxs = live_ctxs;
