@@ -6,13 +6,15 @@
  * byte at a time (ShiftRows is folded in by choosing which column each byte
  * comes from); MixColumns works on whole columns with a packed xtime, so no
  * 4 KiB T-tables are needed: only the two 256-byte S-boxes, which stay in
- * a few cache lines.  They are still indexed by secret bytes; AES-NI (not
- * here yet) would close that. */
+ * a few cache lines.  They are still indexed by secret bytes, so where the
+ * CPU has AES-NI (aes_ni.c) crypto_aes_encrypt/decrypt go there instead;
+ * the _portable functions stay reachable so tests cover both. */
 #include <string.h>
 
 #include "sspishim/crypto.h"
 #include "sspishim/crypto_aes.h"
 
+#include "aes_ni.h"
 #include "le32.h"
 
 static const uint8_t sbox[256] = {
@@ -116,7 +118,7 @@ int crypto_aes_init(struct crypto_aes *ctx, const uint8_t *key, size_t key_len)
         | (uint32_t)inv_sbox[(s[(c + 2) & 3] >> 16) & 0xff] << 16 \
         | (uint32_t)inv_sbox[s[(c + 1) & 3] >> 24] << 24)
 
-void crypto_aes_encrypt(const struct crypto_aes *ctx, const uint8_t in[16], uint8_t out[16])
+void crypto_aes_encrypt_portable(const struct crypto_aes *ctx, const uint8_t in[16], uint8_t out[16])
 {
     const uint32_t *rk = ctx->rk;
     uint32_t s[4], t[4];
@@ -134,7 +136,7 @@ void crypto_aes_encrypt(const struct crypto_aes *ctx, const uint8_t in[16], uint
     crypto_wipe(t, sizeof(t));
 }
 
-void crypto_aes_decrypt(const struct crypto_aes *ctx, const uint8_t in[16], uint8_t out[16])
+void crypto_aes_decrypt_portable(const struct crypto_aes *ctx, const uint8_t in[16], uint8_t out[16])
 {
     const uint32_t *rk = ctx->rk + 4 * ctx->rounds;
     uint32_t s[4], t[4];
@@ -150,4 +152,31 @@ void crypto_aes_decrypt(const struct crypto_aes *ctx, const uint8_t in[16], uint
     for (int c = 0; c < 4; c++) store_le32(out + 4 * c, t[c] ^ rk[c]);
     crypto_wipe(s, sizeof(s));
     crypto_wipe(t, sizeof(t));
+}
+
+int crypto_aes_hardware(void)
+{
+    return aes_ni_available();
+}
+
+void crypto_aes_encrypt(const struct crypto_aes *ctx, const uint8_t in[16], uint8_t out[16])
+{
+#ifdef AES_NI
+    if (aes_ni_available()) {
+        aes_ni_encrypt(ctx, in, out);
+        return;
+    }
+#endif
+    crypto_aes_encrypt_portable(ctx, in, out);
+}
+
+void crypto_aes_decrypt(const struct crypto_aes *ctx, const uint8_t in[16], uint8_t out[16])
+{
+#ifdef AES_NI
+    if (aes_ni_available()) {
+        aes_ni_decrypt(ctx, in, out);
+        return;
+    }
+#endif
+    crypto_aes_decrypt_portable(ctx, in, out);
 }

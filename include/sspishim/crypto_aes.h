@@ -18,9 +18,15 @@ struct crypto_aes {
 
 /* key_len is 16, 24 or 32; anything else returns -1 and leaves ctx unset. */
 int crypto_aes_init(struct crypto_aes *ctx, const uint8_t *key, size_t key_len);
-/* One block; in == out is allowed. */
+/* One block; in == out is allowed.  AES-NI where the CPU has it (x86-64),
+ * else the portable code; the _portable forms always take the latter, so
+ * tests can hold one path against the other. */
 void crypto_aes_encrypt(const struct crypto_aes *ctx, const uint8_t in[16], uint8_t out[16]);
 void crypto_aes_decrypt(const struct crypto_aes *ctx, const uint8_t in[16], uint8_t out[16]);
+void crypto_aes_encrypt_portable(const struct crypto_aes *ctx, const uint8_t in[16], uint8_t out[16]);
+void crypto_aes_decrypt_portable(const struct crypto_aes *ctx, const uint8_t in[16], uint8_t out[16]);
+/* 1 when crypto_aes_encrypt/decrypt run on AES instructions. */
+int crypto_aes_hardware(void);
 
 /* CBC with ciphertext stealing as RFC 3962 defines it: len >= 16; one block
  * is plain CBC; beyond that the input is zero-padded to whole blocks, CBC

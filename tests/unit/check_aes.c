@@ -3,6 +3,7 @@
  * trips, in-place use, and OpenSSL (ECB blocks; CBC plus the RFC 3962
  * swap) on random keys and lengths. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,37 @@ START_TEST(test_aes_fips197)
     ck_assert_hex_eq(out, v->ct);
     crypto_aes_decrypt(&aes, out, out);   /* in place */
     ck_assert_mem_eq(out, pt, 16);
+
+    /* The portable code too, whichever path the dispatcher took. */
+    memset(out, 0, sizeof(out));
+    crypto_aes_encrypt_portable(&aes, pt, out);
+    ck_assert_hex_eq(out, v->ct);
+    crypto_aes_decrypt_portable(&aes, out, out);
+    ck_assert_mem_eq(out, pt, 16);
+}
+END_TEST
+
+/* The dispatched path (AES-NI where the CPU has it) and the portable one
+ * agree on random keys and blocks. */
+START_TEST(test_aes_paths_agree)
+{
+    static const size_t key_lens[] = { 16, 24, 32 };
+    uint8_t key[32], in[16], a[16], b[16];
+    struct crypto_aes aes;
+
+    if (_i == 0)
+        fprintf(stderr, "aes: crypto_aes_encrypt runs on %s\n", crypto_aes_hardware() ? "AES-NI" : "portable C");
+    for (int run = 0; run < 2000; run++) {
+        rng_fill(key, sizeof(key));
+        rng_fill(in, sizeof(in));
+        crypto_aes_init(&aes, key, key_lens[_i]);
+        crypto_aes_encrypt(&aes, in, a);
+        crypto_aes_encrypt_portable(&aes, in, b);
+        ck_assert_mem_eq(a, b, 16);
+        crypto_aes_decrypt(&aes, in, a);
+        crypto_aes_decrypt_portable(&aes, in, b);
+        ck_assert_mem_eq(a, b, 16);
+    }
 }
 END_TEST
 
@@ -220,6 +252,7 @@ static Suite *aes_suite(void)
     tc = tcase_create("Vectors");
     tcase_add_loop_test(tc, test_aes_fips197, 0, sizeof(block_vectors) / sizeof(*block_vectors));
     tcase_add_test(tc, test_aes_bad_key_length);
+    tcase_add_loop_test(tc, test_aes_paths_agree, 0, 3);
     tcase_add_loop_test(tc, test_cts_rfc3962, 0, sizeof(cts_vectors) / sizeof(*cts_vectors));
     suite_add_tcase(s, tc);
 
