@@ -15,13 +15,14 @@
 
 #define CKSUM CRYPTO_HMAC_MD5_SIZE
 
-/* RFC 4757 3: the message types that differ from the key usage. */
+/* RFC 4757 3: the message types that differ from the key usage (as MIT
+ * krb5 translates them too); every other usage is its own type. */
 static uint32_t usage_to_type(uint32_t usage)
 {
     static const struct { uint32_t usage, type; } table[] = {
-        { 3, 8 },    /* AS-REP encrypted part: the TGS-REP's type */
-        { 9, 8 },    /* TGS-REP encrypted part, sub-session key */
-        { 23, 13 },  /* GSS wrap/MIC tokens (RFC 4757 7.3) */
+        { 3, 8 },    /* AS-REP encrypted part: Windows seals it like a TGS-REP's */
+        { 9, 8 },    /* TGS-REP encrypted part under the authenticator subkey */
+        { 23, 13 },
     };
 
     for (size_t i = 0; i < sizeof(table) / sizeof(*table); i++)
