@@ -205,7 +205,15 @@ shim_status ntlm_import_context(const struct shim_package *pkg, uint8_t role, co
         return SHIM_E_INVALID_TOKEN;
     }
     ctx->state = NTLM_ESTABLISHED;
-    ctx->token = token;
+    /* A client context has no token to impersonate: the client is who it
+     * is.  A token handed in with a client blob is closed (it is ours, a
+     * duplicate) and ignored rather than refused, so a caller that passes
+     * the same token to every import still succeeds; the copy then answers
+     * SEC_E_NO_IMPERSONATION, as the exported client did. */
+    if (server)
+        ctx->token = token;
+    else if (token)
+        sys_token_close(token);
     *out = &ctx->hdr;
     return SHIM_OK;
 }

@@ -424,6 +424,41 @@ START_TEST(bad_payloads)
 }
 END_TEST
 
+/* A client blob imported with a token: the token is closed at once and
+ * ignored, so the copy cannot impersonate (issue 15, finding 8); a server
+ * blob keeps it until the copy is deleted. */
+START_TEST(client_blob_ignores_token)
+{
+    struct session s;
+    struct shim_buffer b = { 0 };
+    shim_ctx *c = NULL;
+    void *t = NULL;
+
+    established(&s);
+    long before = sys_tokens_live();
+    ck_st(context_export(s.cctx, 0, &b, NULL), SHIM_OK);
+    ck_st(context_import(w("NTLM"), &b, (void *)1, &c), SHIM_OK);
+    blob_free(&b);
+    ck_assert_int_eq(sys_tokens_live(), before);
+    ck_st(ops->impersonate(c), SHIM_E_NO_IMPERSONATION);
+    ck_st(ops->query_token(c, &t), SHIM_E_NO_IMPERSONATION);
+    ck_assert_ptr_null(t);
+    ck_seal(c, s.sctx, "still a working client");
+    ctx_delete(c);
+    ck_assert_int_eq(sys_tokens_live(), before);
+
+    ck_st(context_export(s.sctx, 0, &b, NULL), SHIM_OK);
+    ck_st(context_import(w("NTLM"), &b, (void *)1, &c), SHIM_OK);
+    blob_free(&b);
+    ck_assert_int_eq(sys_tokens_live(), before + 1);
+    ck_st(ops->impersonate(c), SHIM_OK);
+    ck_st(ops->revert(c), SHIM_OK);
+    ctx_delete(c);
+    ck_assert_int_eq(sys_tokens_live(), before);
+    session_free(&s);
+}
+END_TEST
+
 START_TEST(empty_and_null)
 {
     struct shim_buffer b = { 0, SHIM_BUFFER_DATA, NULL };
@@ -457,6 +492,7 @@ int main(void)
     tcase_add_test(tc, wrong_package);
     tcase_add_test(tc, bad_payloads);
     tcase_add_test(tc, empty_and_null);
+    tcase_add_test(tc, client_blob_ignores_token);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }
