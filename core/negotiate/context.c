@@ -18,10 +18,15 @@
  *   mechanism chosen, NTLM, with NegotiationState COMPLETE once established
  *   and IN_PROGRESS before (it is NTLM from the first call on, the only
  *   mechanism offered).  Every other attribute is the NTLM context's, with
- *   NTLM's answers (SEC_E_INVALID_HANDLE for session attributes before the
- *   NTLM exchange is over).
+ *   NTLM's answers, except that the attributes that describe the session
+ *   (NAMES, NATIVE_NAMES, SESSION_KEY, KEY_INFO, ACCESS_TOKEN, LIFESPAN) are
+ *   SEC_E_INVALID_HANDLE until the Negotiate context is established, and
+ *   for good once its handshake failed: after the NTLM exchange but before
+ *   (or without) a verified mechListMIC the session is not authenticated,
+ *   on either side.
  * - Tokens and impersonation are the NTLM context's (a server's, once
- *   established); SEC_E_NO_IMPERSONATION before there is one. */
+ *   the Negotiate context is established); SEC_E_NO_IMPERSONATION before,
+ *   and after a failed handshake. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -235,18 +240,25 @@ shim_status nego_query_context_attributes(shim_ctx *obj, uint32_t attr, void *bu
         return st;
     }
     }
-    if (!(inner = inner_of(obj, true, &st))) {
-        switch (attr) {
-        case SHIM_ATTR_NAMES:
-        case SHIM_ATTR_NATIVE_NAMES:
-        case SHIM_ATTR_SESSION_KEY:
-        case SHIM_ATTR_KEY_INFO:
-        case SHIM_ATTR_ACCESS_TOKEN:
-        case SHIM_ATTR_LIFESPAN:
-            WARN("attribute %u before the mechanism has started\n", attr);
-            return SHIM_E_INVALID_HANDLE;
+    switch (attr) {
+    case SHIM_ATTR_NAMES:
+    case SHIM_ATTR_NATIVE_NAMES:
+    case SHIM_ATTR_SESSION_KEY:
+    case SHIM_ATTR_KEY_INFO:
+    case SHIM_ATTR_ACCESS_TOKEN:
+    case SHIM_ATTR_LIFESPAN:
+        /* The session is Negotiate's only once Negotiate is established:
+         * NTLM may be done while the mechListMIC is still to come, or has
+         * failed to verify, and then its names, key and token are not an
+         * authenticated session's. */
+        if (!(inner = inner_of(obj, false, &st))) {
+            WARN("attribute %u on a context that is not established\n", attr);
+            return st ? st : SHIM_E_INVALID_HANDLE;
         }
-        return SHIM_E_UNSUPPORTED_FUNCTION;
+        break;
+    default:
+        if (!(inner = inner_of(obj, true, &st)))
+            return st ? st : SHIM_E_UNSUPPORTED_FUNCTION;
     }
     st = NTLM_OPS->query_context_attributes(inner, attr, buf);
     shim_object_put(inner);

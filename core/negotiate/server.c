@@ -16,11 +16,14 @@
  *   and no token (RFC 4178 5, MS-SPNG 3.2.5.2); the client's NTLM
  *   NEGOTIATE comes next, and its mechListMIC becomes mandatory.  A list
  *   without NTLM is SEC_E_INVALID_TOKEN: there is nothing to negotiate.
- * - The client's mechListMIC is checked when sent (and must be sent when
- *   required); either way a failure is SEC_E_LOGON_DENIED.  Having received
- *   one, the server sends its own with accept-completed; otherwise it sends
- *   accept-completed alone, as RFC 4178 allows when the mechanism was the
- *   client's first choice.
+ * - The client's mechListMIC is checked when sent, and must be sent when
+ *   required: after request-mic, and whenever the client's NTLM
+ *   AUTHENTICATE carried a MIC (such a client always sends a mechListMIC,
+ *   so one missing was stripped on the way; Samba insists too).  Either
+ *   way a failure is SEC_E_LOGON_DENIED.  Having received one, the server
+ *   sends its own with accept-completed; otherwise (an older client whose
+ *   AUTHENTICATE has no MIC) it sends accept-completed alone, as RFC 4178
+ *   allows when the mechanism was the client's first choice.
  * - NTLM's answers pass through: SEC_E_LOGON_DENIED for a wrong password,
  *   SEC_E_NO_CREDENTIALS without an accounts file, and so on.  A malformed
  *   token is SEC_E_INVALID_TOKEN.  Any failure after the first call spends
@@ -212,6 +215,11 @@ static shim_status server_authenticate(struct nego_ctx *ctx, struct shim_ctx_cal
         ctx->mic_rcvd = true;
     } else if (ctx->mic_required) {
         WARN("no mechListMIC, and NTLM was not the client's first choice\n");
+        return SHIM_E_LOGON_DENIED;
+    } else if (ntlm_spnego_peer_mic(ctx->inner)) {
+        /* A client whose AUTHENTICATE has a MIC always sends a mechListMIC
+         * too (MS-SPNG 3.3.5.1): one missing was stripped on the way. */
+        WARN("no mechListMIC, though the NTLM AUTHENTICATE had a MIC\n");
         return SHIM_E_LOGON_DENIED;
     }
     if (ctx->mic_rcvd) {

@@ -72,6 +72,7 @@ struct ntlm_ctx {
     sys_mutex lock;                    /* guards everything below */
     bool server;
     uint8_t state;                     /* enum ntlm_state, in a byte: no padding after server */
+    bool auth_mic;                     /* server: the AUTHENTICATE carried a MIC that verified */
     uint32_t req;                      /* ISC_REQ_* / ASC_REQ_* of the first call */
     uint32_t flags;                    /* NegotiateFlags: requested, offered, then agreed */
     uint32_t attrs;                    /* ISC_RET_* / ASC_RET_* */

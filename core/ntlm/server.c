@@ -286,6 +286,7 @@ static shim_status check_mic(struct ntlm_ctx *ctx, const struct ntlm_authenticat
         WARN("MIC does not verify\n");
         return SHIM_E_LOGON_DENIED;
     }
+    ctx->auth_mic = true;   /* SPNEGO then insists on the mechListMIC */
     return SHIM_OK;
 }
 

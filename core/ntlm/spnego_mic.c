@@ -105,3 +105,16 @@ shim_status ntlm_advance_sequence(shim_ctx *obj, uint32_t send, uint32_t recv)
     sys_mutex_unlock(&ctx->lock);
     return SHIM_OK;
 }
+
+bool ntlm_spnego_peer_mic(shim_ctx *obj)
+{
+    struct ntlm_ctx *ctx = ntlm_ctx_from(obj);
+    bool mic;
+
+    if (!ctx)
+        return false;
+    sys_mutex_lock(&ctx->lock);
+    mic = ctx->server && ctx->auth_mic;
+    sys_mutex_unlock(&ctx->lock);
+    return mic;
+}

@@ -12,6 +12,7 @@
 #ifndef SSPISHIM_NTLM_H
 #define SSPISHIM_NTLM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "sspishim/registry.h"
@@ -42,6 +43,12 @@ const struct shim_package *ntlm_package(void);
 #define NTLM_SPNEGO_MIC_SIZE    16
 shim_status ntlm_spnego_make_mic(shim_ctx *ctx, const uint8_t *data, size_t len, uint8_t sig[NTLM_SPNEGO_MIC_SIZE]);
 shim_status ntlm_spnego_check_mic(shim_ctx *ctx, const uint8_t *data, size_t len, const uint8_t *sig, size_t sig_len);
+/* Server: whether the client's AUTHENTICATE announced a MIC (and it
+ * verified).  Such a client speaks MS-SPNG's newer rules and sends a
+ * mechListMIC, so a Negotiate server requires one, as Samba does: without
+ * it, a man in the middle could have stripped it to hide a downgraded
+ * mechanism list. */
+bool ntlm_spnego_peer_mic(shim_ctx *ctx);
 /* Adds to both sequence numbers: a Negotiate blob of an earlier release,
  * exported with RESET_NEW, restarted NTLM's counters at 0 and left the MICs'
  * numbers to the import. */

@@ -364,14 +364,60 @@ START_TEST(tampered_mics)
 }
 END_TEST
 
-/* Rewrites the client's leg-3 token without its MIC. */
+/* Session attributes, impersonation and the token of a Negotiate context
+ * that is not established: none is served (issue 15, finding 4). */
+static void ck_no_session(shim_ctx *ctx)
+{
+    static const uint32_t session_attrs[] = { SHIM_ATTR_NAMES, SHIM_ATTR_NATIVE_NAMES, SHIM_ATTR_SESSION_KEY,
+                                              SHIM_ATTR_KEY_INFO, SHIM_ATTR_ACCESS_TOKEN, SHIM_ATTR_LIFESPAN };
+    void *buf[32] = { 0 }, *token = NULL;
+
+    for (size_t i = 0; i < sizeof(session_attrs) / sizeof(session_attrs[0]); i++)
+        ck_st(ops->query_context_attributes(ctx, session_attrs[i], buf), SHIM_E_INVALID_HANDLE);
+    ck_st(ops->impersonate(ctx), SHIM_E_NO_IMPERSONATION);
+    ck_st(ops->query_token(ctx, &token), SHIM_E_NO_IMPERSONATION);
+    ck_assert_ptr_null(token);
+    /* what does not describe the session still works */
+    ck_st(ops->query_context_attributes(ctx, SHIM_ATTR_SIZES, buf), SHIM_OK);
+}
+
+/* At leg 3 the client's NTLM is done but its Negotiate context waits for
+ * the server's mechListMIC. */
+static void client_between(int leg, struct tok *t, void *arg)
+{
+    (void)t;
+    if (leg == 3) ck_no_session(((struct session *)arg)->cctx);
+}
+
+START_TEST(failed_mic_serves_no_session)
+{
+    struct session s;
+    struct flip f;
+    shim_status last;
+
+    session_init(&s, "alice", "DOMAIN", "Password1");
+    f.leg = 3;
+    ck_st(nego_handshake_ex(&s, flip_mic, &f, &last), SHIM_E_LOGON_DENIED);
+    ck_no_session(s.sctx);
+    session_reset(&s);
+    f.leg = 4;
+    ck_st(nego_handshake_ex(&s, flip_mic, &f, &last), SHIM_E_LOGON_DENIED);
+    ck_st(s.sst, SHIM_OK);
+    ck_no_session(s.cctx);
+    session_reset(&s);
+    ck_st(nego_handshake_ex(&s, client_between, &s, &last), SHIM_OK);
+    session_free(&s);
+}
+END_TEST
+
+/* Rewrites the leg-3 and leg-4 tokens (or the one leg *arg) without their MIC. */
 static void drop_mic(int leg, struct tok *t, void *arg)
 {
     struct spnego_token st;
     struct bytes_writer w;
 
-    (void)arg;
-    if (leg != 3 && leg != 4) return;
+    int only = arg ? *(int *)arg : 0;   /* one leg, or both */
+    if (only ? leg != only : leg != 3 && leg != 4) return;
     ck_assert_int_eq(spnego_decode(t->buf, t->len, &st), SPNEGO_OK);
     bytes_writer_init_heap(&w, BYTES_NO_LIMIT);
     ck_assert_int_eq(spnego_encode_resp(&w, st.neg_state, NULL, st.has_token ? &st.token : NULL, NULL), SPNEGO_OK);
@@ -385,12 +431,20 @@ START_TEST(missing_mics)
     struct session s;
     shim_status last;
 
-    /* Without the client's MIC the server sends none; the client, which
-     * sent one, insists on the server's. */
+    /* The client's mechListMIC stripped: its NTLM AUTHENTICATE has a MIC,
+     * so the server insists on the mechListMIC (issue 15, finding 9) and
+     * serves no session. */
     session_init(&s, "alice", "DOMAIN", "Password1");
     ck_st(nego_handshake_ex(&s, drop_mic, NULL, &last), SHIM_E_LOGON_DENIED);
+    ck_st(s.sst, SHIM_E_LOGON_DENIED);
+    ck_no_session(s.sctx);
+    /* The server's stripped: the client, which sent one, insists on it. */
+    int leg4 = 4;
+    session_reset(&s);
+    ck_st(nego_handshake_ex(&s, drop_mic, &leg4, &last), SHIM_E_LOGON_DENIED);
     ck_st(s.sst, SHIM_OK);
     ck_st(last, SHIM_E_LOGON_DENIED);
+    ck_no_session(s.cctx);
     session_free(&s);
 }
 END_TEST
@@ -800,6 +854,28 @@ START_TEST(export_reset_new)
 }
 END_TEST
 
+/* A Negotiate client blob imported with a token ignores it (the token is
+ * closed at once): the copy cannot impersonate (issue 15, finding 8). */
+START_TEST(export_client_token_ignored)
+{
+    struct session s;
+    sys_token t = NULL;
+    void *q = NULL;
+
+    nego_established(&s);
+    long before = sys_tokens_live();
+    ck_assert_int_eq(sys_token_adopt(NULL, &t), 0);
+    shim_ctx *c2 = round_trip(s.cctx, 0, PACKED_ROLE_CLIENT, t);
+    ck_assert_int_eq(sys_tokens_live(), before);
+    ck_st(ops->impersonate(c2), SHIM_E_NO_IMPERSONATION);
+    ck_st(ops->query_token(c2, &q), SHIM_E_NO_IMPERSONATION);
+    seal_across(c2, s.sctx, "a client still", ops, ops);
+    ctx_delete(c2);
+    ck_assert_int_eq(sys_tokens_live(), before);
+    session_free(&s);
+}
+END_TEST
+
 START_TEST(export_refused)
 {
     struct session s;
@@ -849,6 +925,7 @@ int main(void)
     tcase_add_test(tc, finished_contexts);
     TC("MechListMIC");
     tcase_add_test(tc, tampered_mics);
+    tcase_add_test(tc, failed_mic_serves_no_session);
     tcase_add_test(tc, missing_mics);
     tcase_add_test(tc, request_mic);
     tcase_add_test(tc, no_ntlm_offered);
@@ -863,6 +940,7 @@ int main(void)
     TC("Export");
     tcase_add_test(tc, export_import);
     tcase_add_test(tc, export_reset_new);
+    tcase_add_test(tc, export_client_token_ignored);
     tcase_add_test(tc, export_refused);
     return run_suite(s);
 }
