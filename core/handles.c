@@ -7,21 +7,31 @@
 
 /* lower = kind << 28 | (index + 1); upper = generation ^ cookie.  The cookie
  * is random per process, so a handle value copied from another process or
- * made up ({1,2}) does not name a live slot. */
+ * made up ({1,2}) does not name a live slot.
+ *
+ * A stale handle must never name a later object.  The generation is 64 bits
+ * and upper holds as many of them as a ULONG_PTR can: all 64 on x86_64,
+ * where no slot can be reused 2^64 times.  On i686 upper holds 32 bits, so
+ * a slot whose generation has used them all is retired: never put back on
+ * the free list (it costs 12 bytes, after 2^32 - 1 uses of the slot).  Free
+ * slots are reused oldest first, so the generations of a table with many
+ * free slots advance slowly and a stale handle stays stale longest. */
 #define KIND_SHIFT 28
 #define INDEX_MASK 0x0fffffffu
 #define MAX_SLOTS  (1u << 24)
+/* The last generation a handle can tell apart from generation 0. */
+#define GEN_LAST   ((uint64_t)UINTPTR_MAX)
 
 struct slot {
     struct shim_object *obj;   /* NULL when free */
-    uint32_t generation;
+    uint64_t generation;
     uint32_t next_free;        /* index + 1 of the next free slot, 0 ends */
 };
 
 static sys_mutex table_lock;
 static struct slot *slots;
-static uint32_t capacity, used_slots, first_free;
-static uint32_t cookie;
+static uint32_t capacity, used_slots, first_free, last_free;   /* free list: a FIFO */
+static uint64_t cookie;
 static size_t live_kind[3];
 static atomic_size_t live_objects;
 
@@ -72,6 +82,7 @@ shim_status handles_insert(struct shim_object *obj, struct shim_handle *out)
     if (first_free) {
         index = first_free - 1;
         first_free = slots[index].next_free;
+        if (!first_free) last_free = 0;
     } else {
         if (used_slots == capacity && grow()) {
             sys_mutex_unlock(&table_lock);
@@ -83,7 +94,7 @@ shim_status handles_insert(struct shim_object *obj, struct shim_handle *out)
     slots[index].next_free = 0;
     live_kind[obj->kind]++;
     out->lower = ((uintptr_t)obj->kind << KIND_SHIFT) | (index + 1);
-    out->upper = (uintptr_t)(slots[index].generation ^ cookie);
+    out->upper = (uintptr_t)(slots[index].generation ^ cookie);   /* i686: the low 32 bits */
     sys_mutex_unlock(&table_lock);
     return SHIM_OK;
 }
@@ -128,14 +139,30 @@ shim_status handles_remove(const struct shim_handle *h, enum shim_kind kind,
     struct slot *s = &slots[i];
     struct shim_object *obj = s->obj;
     s->obj = NULL;
-    s->generation++;
-    s->next_free = first_free;
-    first_free = (uint32_t)i + 1;
+    s->next_free = 0;
+    if (s->generation < GEN_LAST) {   /* else retired: see the top of the file */
+        s->generation++;
+        if (last_free) slots[last_free - 1].next_free = (uint32_t)i + 1;
+        else first_free = (uint32_t)i + 1;
+        last_free = (uint32_t)i + 1;
+    }
     live_kind[kind]--;
     sys_mutex_unlock(&table_lock);
     if (ret) *ret = obj;          /* the table's reference moves to the caller */
     else shim_object_put(obj);
     return SHIM_OK;
+}
+
+int handles_test_set_generation(struct shim_handle *h, enum shim_kind kind, uint64_t generation)
+{
+    sys_mutex_lock(&table_lock);
+    long i = find(h, kind);
+    if (i >= 0) {
+        slots[i].generation = generation;
+        h->upper = (uintptr_t)(generation ^ cookie);
+    }
+    sys_mutex_unlock(&table_lock);
+    return i >= 0 ? 0 : -1;
 }
 
 void handles_stats(struct handles_stats *st)

@@ -37,6 +37,11 @@ struct shim_object *handles_get(const struct shim_handle *h, enum shim_kind kind
 shim_status handles_remove(const struct shim_handle *h, enum shim_kind kind,
                            struct shim_object **obj);
 
+/* Test hook: gives a live handle's slot another generation (and rewrites
+ * *h to match), so that tests can reach the end of the generations without
+ * 2^32 reuses.  -1 when *h is not live. */
+int handles_test_set_generation(struct shim_handle *h, enum shim_kind kind, uint64_t generation);
+
 /* Live-object counters, for tests and statistics. */
 struct handles_stats {
     size_t live_creds, live_contexts, live_objects, capacity;

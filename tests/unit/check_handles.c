@@ -71,6 +71,87 @@ START_TEST(wrong_kind_and_stale)
 }
 END_TEST
 
+/* Free slots are reused oldest first: the slot freed last waits longest,
+ * so its stale handles stay stale (issue 15, finding 3). */
+START_TEST(fifo_reuse)
+{
+    struct shim_handle h[3], n[3];
+    for (int i = 0; i < 3; i++) ck_assert_int_eq(handles_insert(new_obj(SHIM_KIND_CTXT), &h[i]), 0);
+    ck_assert_int_eq(handles_remove(&h[0], SHIM_KIND_CTXT, NULL), 0);
+    ck_assert_int_eq(handles_remove(&h[2], SHIM_KIND_CTXT, NULL), 0);
+    ck_assert_int_eq(handles_remove(&h[1], SHIM_KIND_CTXT, NULL), 0);
+    for (int i = 0; i < 3; i++) ck_assert_int_eq(handles_insert(new_obj(SHIM_KIND_CTXT), &n[i]), 0);
+    ck_assert_uint_eq(n[0].lower, h[0].lower);
+    ck_assert_uint_eq(n[1].lower, h[2].lower);
+    ck_assert_uint_eq(n[2].lower, h[1].lower);
+    for (int i = 0; i < 3; i++) {
+        ck_assert_ptr_null(handles_get(&h[i], SHIM_KIND_CTXT));
+        ck_assert_int_eq(handles_remove(&n[i], SHIM_KIND_CTXT, NULL), 0);
+    }
+}
+END_TEST
+
+/* Inserts objects until one lands in the slot `lower`; the others stay
+ * in *extra (up to 64) for the caller to remove. */
+static void insert_into(uintptr_t lower, struct shim_handle *out, struct shim_handle *extra, int *n_extra)
+{
+    *n_extra = 0;
+    for (;;) {
+        struct shim_handle h;
+        ck_assert_int_eq(handles_insert(new_obj(SHIM_KIND_CTXT), &h), 0);
+        if (h.lower == lower) {
+            *out = h;
+            return;
+        }
+        ck_assert_int_lt(*n_extra, 64);
+        extra[(*n_extra)++] = h;
+    }
+}
+
+/* A slot reused past 2^32 generations: a handle of its generation 0 must
+ * not name the new object.  With 64-bit handles the generation goes on
+ * (the old 32-bit counter wrapped to 0 here); with 32-bit ones the slot
+ * is retired before it could wrap (issue 15, finding 3). */
+START_TEST(generation_does_not_wrap)
+{
+    struct shim_handle h0, h, h2, extra[64];
+    int n_extra;
+    struct shim_object *o = new_obj(SHIM_KIND_CTXT);
+
+    ck_assert_int_eq(handles_insert(o, &h0), 0);
+    h = h0;
+    /* as if the slot had been used 2^32 - 1 times, or 2^64 - 2 */
+    uint64_t last = (uint64_t)UINTPTR_MAX;
+    uint64_t gen = sizeof(uintptr_t) == 8 ? 0xffffffffull : last;
+    ck_assert_int_eq(handles_test_set_generation(&h, SHIM_KIND_CTXT, gen), 0);
+    ck_assert_ptr_null(handles_get(&h0, SHIM_KIND_CTXT));
+    o = handles_get(&h, SHIM_KIND_CTXT);
+    ck_assert_ptr_nonnull(o);
+    shim_object_put(o);
+    ck_assert_int_eq(handles_remove(&h, SHIM_KIND_CTXT, NULL), 0);
+    if (gen < last) {
+        insert_into(h0.lower, &h2, extra, &n_extra);
+        ck_assert_uint_ne(h2.upper, h0.upper);
+        ck_assert_uint_ne(h2.upper, h.upper);
+        ck_assert_ptr_null(handles_get(&h0, SHIM_KIND_CTXT));
+        ck_assert_ptr_null(handles_get(&h, SHIM_KIND_CTXT));
+        for (int i = 0; i < n_extra; i++) ck_assert_int_eq(handles_remove(&extra[i], SHIM_KIND_CTXT, NULL), 0);
+        /* and at the very last generation the slot retires */
+        ck_assert_int_eq(handles_test_set_generation(&h2, SHIM_KIND_CTXT, last), 0);
+        ck_assert_int_eq(handles_remove(&h2, SHIM_KIND_CTXT, NULL), 0);
+    }
+    /* retired: no later insert gets the slot back */
+    struct shim_handle more[200];
+    for (int i = 0; i < 200; i++) {
+        ck_assert_int_eq(handles_insert(new_obj(SHIM_KIND_CTXT), &more[i]), 0);
+        ck_assert_uint_ne(more[i].lower, h0.lower);
+    }
+    ck_assert_ptr_null(handles_get(&h0, SHIM_KIND_CTXT));
+    ck_assert_ptr_null(handles_get(&h, SHIM_KIND_CTXT));
+    for (int i = 0; i < 200; i++) ck_assert_int_eq(handles_remove(&more[i], SHIM_KIND_CTXT, NULL), 0);
+}
+END_TEST
+
 START_TEST(reference_outlives_handle)
 {
     struct shim_handle h;
@@ -152,6 +233,8 @@ int main(void)
     TCase *bad = tcase_create("Bad handles");
     tcase_add_test(bad, made_up_handles);
     tcase_add_test(bad, wrong_kind_and_stale);
+    tcase_add_test(bad, fifo_reuse);
+    tcase_add_test(bad, generation_does_not_wrap);
     suite_add_tcase(s, bad);
     TCase *lim = tcase_create("Limits");
     tcase_set_timeout(lim, 60);
