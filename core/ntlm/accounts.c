@@ -2,11 +2,8 @@
 /* The accounts file (gss-ntlmssp's NTLM_USER_FILE): parsing from memory,
  * candidate lookup, and the process-wide copy of the file that follows its
  * changes.  The format and the matching rules are in ntlm_accounts.h. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
 
 #include "sspishim/crypto.h"
 #include "sspishim/debug.h"
@@ -295,17 +292,26 @@ const struct ntlm_account *ntlm_accounts_next(const struct ntlm_account_list *li
 
 /* ---- the file -------------------------------------------------------------------- */
 
-/* What tells one version of the file from the next. */
-struct stamp {
-    long long size, mtime;
-    long mtime_ns;
-};
+/* What tells one version of the file from the next.  Its size and last
+ * write time say when to read it again, but a write time has the file
+ * system's resolution (whole seconds under msvcrt's stat, a kernel tick
+ * even with Linux's nanoseconds), so a rewrite of the same length soon
+ * after the last one can keep the stamp.  So, as git does with its "racily
+ * clean" index entries: while the file's write time is less than RACY_WINDOW
+ * before the moment we last read it, the stamp proves nothing and the file
+ * is read again at every call, and a digest of the content decides whether
+ * it changed.  Once it is older than that, the stamp alone is trusted.  The
+ * digest (MD5) only has to notice edits: whoever can write the file decides
+ * the accounts anyway. */
+#define RACY_WINDOW (2 * 10000000ull)   /* 2 s, in FILETIME units: FAT's resolution */
 
 static sys_mutex store_lock;
 static struct {
     bool loaded;
     char *path;
-    struct stamp stamp;
+    struct sys_file_stamp stamp;
+    uint64_t read_at;                   /* FILETIME, taken before the read */
+    uint8_t digest[CRYPTO_MD5_SIZE];
     struct ntlm_account_list list;
 } store;
 
@@ -317,45 +323,36 @@ static void store_drop(void)
     store.loaded = false;
 }
 
-static void get_stamp(const struct stat *st, struct stamp *s)
+/* The whole file, through the platform (no stdio buffer, which would be
+ * freed holding the passwords), into a heap buffer the caller wipes.  The
+ * stamp's size is a hint: a file that grew since is read in larger
+ * buffers.  0 read, 1 gone, -1 error or larger than the limit. */
+static int read_file(const char *path, uint64_t size_hint, uint8_t **out, size_t *out_len, size_t *out_cap)
 {
-    /* Stamps are compared with memcmp, padding included: where long is 32
-     * bits (Win64) the struct ends in 4 bytes of it, which would otherwise
-     * be whatever the stack held, and the copy in memory would look stale
-     * (and the file be read again) depending on the caller. */
-    memset(s, 0, sizeof(*s));
-    s->size = (long long)st->st_size;
-    s->mtime = (long long)st->st_mtime;
-#if defined(__linux__)
-    /* Seconds alone would miss an edit made within the same second. */
-    s->mtime_ns = st->st_mtim.tv_nsec;
-#else
-    s->mtime_ns = 0;
-#endif
-}
+    size_t cap = size_hint < NTLM_ACCOUNTS_MAX_FILE ? (size_t)size_hint + 1 : NTLM_ACCOUNTS_MAX_FILE + 1;
 
-/* The whole file in a heap writer, which wipes what it frees: the file
- * holds passwords. */
-static int read_file(const char *path, struct bytes_writer *w)
-{
-    uint8_t chunk[4096];
-    FILE *f = fopen(path, "rb");
-    size_t n;
+    for (;;) {
+        uint8_t *buf = malloc(cap);
+        size_t len = 0;
+        int rc;
 
-    if (!f)
-        return -1;
-    bytes_writer_init_heap(w, NTLM_ACCOUNTS_MAX_FILE);
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        if (bytes_put(w, chunk, n))
-            break;
-    crypto_wipe(chunk, sizeof(chunk));
-    if (ferror(f) || w->failed) {
-        fclose(f);
-        bytes_writer_free(w);
-        return -1;
+        if (!buf)
+            return -1;
+        if ((rc = sys_read_file(path, buf, cap, &len)) || len == cap) {
+            crypto_wipe(buf, cap);
+            free(buf);
+            if (rc)
+                return rc;
+            if (cap > NTLM_ACCOUNTS_MAX_FILE)
+                return -1;
+            cap = cap > NTLM_ACCOUNTS_MAX_FILE / 2 ? NTLM_ACCOUNTS_MAX_FILE + 1 : cap * 2;
+            continue;
+        }
+        *out = buf;
+        *out_len = len;
+        *out_cap = cap;
+        return 0;
     }
-    fclose(f);
-    return 0;
 }
 
 /* Brings the copy in memory up to date; the store lock is held. */
@@ -363,34 +360,47 @@ static int store_refresh(void)
 {
     char *path = sys_accounts_path();
     struct ntlm_account_list list;
-    struct bytes_writer w;
-    struct bytes_span text;
-    struct stamp stamp;
-    struct stat st;
+    struct sys_file_stamp stamp;
+    uint8_t digest[CRYPTO_MD5_SIZE], *text = NULL;
+    size_t len = 0, cap = 0;
+    uint64_t now;
+    bool same_file;
     int rc;
 
-    if (!path || stat(path, &st) || (st.st_mode & S_IFMT) != S_IFREG) {
+    if (!path || sys_file_stamp(path, &stamp)) {
         if (store.loaded)
             TRACE("accounts file %s is gone\n", dbg_astr(path));
         store_drop();
         free(path);
         return NTLM_ACCOUNTS_NO_FILE;
     }
-    get_stamp(&st, &stamp);
-    if (store.loaded && !strcmp(path, store.path) && !memcmp(&stamp, &store.stamp, sizeof(stamp))) {
+    same_file = store.loaded && !strcmp(path, store.path);
+    if (same_file && stamp.size == store.stamp.size && stamp.mtime == store.stamp.mtime &&
+        stamp.mtime + RACY_WINDOW < store.read_at) {
         free(path);
         return NTLM_ACCOUNTS_OK;
     }
-    if (read_file(path, &w)) {
+    now = sys_filetime_now();
+    if ((rc = read_file(path, stamp.size, &text, &len, &cap))) {
         WARN("cannot read accounts file %s (or larger than %u bytes)\n", dbg_astr(path),
              NTLM_ACCOUNTS_MAX_FILE);
         store_drop();
         free(path);
         return NTLM_ACCOUNTS_NO_FILE;
     }
-    text = bytes_writer_span(&w);
-    rc = ntlm_accounts_parse(text.p, text.len, &list);
-    bytes_writer_free(&w);
+    crypto_md5(text, len, digest);
+    if (same_file && !memcmp(digest, store.digest, sizeof(digest))) {
+        /* the same content: only the stamp and the time of reading move on */
+        crypto_wipe(text, cap);
+        free(text);
+        free(path);
+        store.stamp = stamp;
+        store.read_at = now;
+        return NTLM_ACCOUNTS_OK;
+    }
+    rc = ntlm_accounts_parse(text, len, &list);
+    crypto_wipe(text, cap);
+    free(text);
     store_drop();
     if (rc) {
         free(path);
@@ -401,6 +411,8 @@ static int store_refresh(void)
     store.list = list;
     store.path = path;
     store.stamp = stamp;
+    store.read_at = now;
+    memcpy(store.digest, digest, sizeof(digest));
     store.loaded = true;
     return NTLM_ACCOUNTS_OK;
 }

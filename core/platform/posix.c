@@ -140,6 +140,20 @@ char *sys_accounts_path(void)
     return p ? strdup(p) : NULL;
 }
 
+int sys_file_stamp(const char *path, struct sys_file_stamp *out)
+{
+    struct stat st;
+
+    memset(out, 0, sizeof(*out));
+    if (stat(path, &st)) return errno == ENOENT || errno == ENOTDIR ? 1 : -1;
+    if (!S_ISREG(st.st_mode)) return 1;
+    out->size = (uint64_t)st.st_size;
+    /* st_mtim (POSIX 2008): seconds alone miss an edit within the second. */
+    out->mtime = (uint64_t)st.st_mtim.tv_sec * 10000000u + (uint64_t)st.st_mtim.tv_nsec / 100u
+               + 116444736000000000ull;
+    return 0;
+}
+
 /* ---- the machine key file ------------------------------------------------ */
 
 /* Creates dir (one level) owner-only; an existing one is left as it is. */

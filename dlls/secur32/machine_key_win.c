@@ -1,6 +1,7 @@
 /* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The machine key file's platform side on Windows (sys.h): where it lives,
- * reading it, and creating it exclusively.
+ * reading it, and creating it exclusively.  The accounts file is read and
+ * stamped through the same sys_read_file and sys_file_stamp.
  *
  * Paths cross sys.h in UTF-8 and are converted here, so a prefix path in
  * any language survives.  Access: the folder and the file are created with
@@ -197,6 +198,29 @@ done:
     free(tmp);
     free(wpath);
     return ret;
+}
+
+/* Used for the accounts file too (core/ntlm/accounts.c).  The last write
+ * time is the whole FILETIME: msvcrt's stat() has whole seconds only, so a
+ * same-length edit within one second went unnoticed. */
+int sys_file_stamp(const char *path, struct sys_file_stamp *out)
+{
+    WCHAR *wpath = utf8_to_w(path);
+    WIN32_FILE_ATTRIBUTE_DATA fa;
+    BOOL ok;
+
+    memset(out, 0, sizeof(*out));
+    if (!wpath) return -1;
+    ok = GetFileAttributesExW(wpath, GetFileExInfoStandard, &fa);
+    free(wpath);
+    if (!ok) {
+        DWORD err = GetLastError();
+        return err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND ? 1 : -1;
+    }
+    if (fa.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) return 1;
+    out->size = (uint64_t)fa.nFileSizeHigh << 32 | fa.nFileSizeLow;
+    out->mtime = (uint64_t)fa.ftLastWriteTime.dwHighDateTime << 32 | fa.ftLastWriteTime.dwLowDateTime;
+    return 0;
 }
 
 int sys_read_file(const char *path, void *buf, size_t max, size_t *len)

@@ -179,11 +179,13 @@ shim_wchar *sys_current_user(void)
     return out;
 }
 
-static char *w_to_acp(const WCHAR *w)
+/* Paths cross sys.h in UTF-8 (sys_read_file and sys_file_stamp convert
+ * them back), so an accounts path in any language survives. */
+static char *w_to_utf8(const WCHAR *w)
 {
-    int n = WideCharToMultiByte(CP_ACP, 0, w, -1, NULL, 0, NULL, NULL);
+    int n = WideCharToMultiByte(CP_UTF8, 0, w, -1, NULL, 0, NULL, NULL);
     char *a = n > 0 ? malloc(n) : NULL;
-    if (a) WideCharToMultiByte(CP_ACP, 0, w, -1, a, n, NULL, NULL);
+    if (a) WideCharToMultiByte(CP_UTF8, 0, w, -1, a, n, NULL, NULL);
     return a;
 }
 
@@ -204,7 +206,7 @@ static char *unix_to_dos(const WCHAR *value)
     if (!to_dos || !WideCharToMultiByte(CP_UTF8, 0, value, -1, unix_path, sizeof(unix_path), NULL, NULL)) return NULL;
     WCHAR *dos = to_dos(unix_path);
     if (!dos) return NULL;
-    char *a = w_to_acp(dos);
+    char *a = w_to_utf8(dos);
     HeapFree(GetProcessHeap(), 0, dos);
     return a;
 }
@@ -240,10 +242,10 @@ char *sys_accounts_path(void)
             char *dos = unix_to_dos_cached(value);
             if (dos) return dos;
         }
-        return w_to_acp(value);
+        return w_to_utf8(value);
     }
     n = GetEnvironmentVariableW(L"ProgramData", value, MAX_PATH);
     if (!n || n >= MAX_PATH) wcscpy(value, L"C:\\ProgramData");
     wcscat(value, L"\\sspishim\\ntlm-users.txt");
-    return w_to_acp(value);
+    return w_to_utf8(value);
 }

@@ -84,9 +84,12 @@ int ntlm_account_copy(struct ntlm_account *dst, const struct ntlm_account *src);
 /* ---- The file --------------------------------------------------------------- */
 
 /* The file is sys_accounts_path().  Every call below compares its size and
- * modification time (stat) with those of the copy in memory and re-reads
- * it when they differ, so edits apply to the next logon.  Calls are
- * thread-safe. */
+ * last write time (sys_file_stamp, at full resolution) with those of the
+ * copy in memory and re-reads it when they differ; while the write time is
+ * within two seconds of the last read, it also re-reads it and compares a
+ * digest of the content, so even a same-length edit that kept the stamp
+ * applies to the next logon.  The file is read through sys_read_file into
+ * a buffer that is wiped.  Calls are thread-safe. */
 
 /* NTLM_ACCOUNTS_OK when the file exists and can be read (it may be empty). */
 int ntlm_accounts_available(void);

@@ -67,9 +67,18 @@ long sys_tokens_live(void);
 shim_wchar *sys_current_user(void);
 
 /* The NTLM accounts file: NTLM_USER_FILE when set (a Unix path is accepted
- * on Windows as well), otherwise the documented default.  A malloc'd path
- * for fopen(), or NULL when there is none. */
+ * on Windows as well), otherwise the documented default.  A malloc'd UTF-8
+ * path for sys_file_stamp and sys_read_file, or NULL when there is none. */
 char *sys_accounts_path(void);
+/* What tells one version of a file from the next without reading it: its
+ * size and its last write time, as FILETIME (100 ns units since 1601) at
+ * the full resolution the platform reports (Wine passes on the Unix
+ * nanoseconds).  0 a regular file, 1 none (or not a regular file), -1
+ * error. */
+struct sys_file_stamp {
+    uint64_t size, mtime;
+};
+int sys_file_stamp(const char *path, struct sys_file_stamp *out);
 
 /* The machine key file (core/machine_key.c): SSPISHIM_MACHINE_KEY when set
  * (a Unix path is accepted on Windows as well), otherwise the platform's

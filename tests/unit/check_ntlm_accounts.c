@@ -3,6 +3,7 @@
  * lookup order, the copy of the file that follows its changes, and input
  * that is not an accounts file at all. */
 #include <check.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -555,6 +556,51 @@ START_TEST(reload_on_change)
 }
 END_TEST
 
+/* A same-length edit that keeps the file's stamp (size and write time to
+ * the nanosecond, as an edit within one timestamp tick does, or within one
+ * second where only seconds are reported): the new password applies at
+ * once (issue 15, finding 6). */
+START_TEST(same_stamp_edit)
+{
+    struct verify_arg v = { .calls = 0 };
+    struct stat st;
+    struct timespec t[2];
+
+    write_file("D:alice:oldpass1\n");
+    hash_of("oldpass1", v.want);
+    ck_assert_int_eq(ntlm_accounts_verify(w("alice"), 5, w("D"), 1, check_hash, &v, NULL), NTLM_ACCOUNTS_OK);
+    ck_assert_int_eq(stat(path, &st), 0);
+    write_file("D:alice:newpass2\n");
+    t[0] = st.st_atim;
+    t[1] = st.st_mtim;
+    ck_assert_int_eq(utimensat(AT_FDCWD, path, t, 0), 0);
+    ck_assert_int_eq(ntlm_accounts_verify(w("alice"), 5, w("D"), 1, check_hash, &v, NULL),
+                     NTLM_ACCOUNTS_NOT_FOUND);
+    hash_of("newpass2", v.want);
+    ck_assert_int_eq(ntlm_accounts_verify(w("alice"), 5, w("D"), 1, check_hash, &v, NULL), NTLM_ACCOUNTS_OK);
+    /* and back again, still the same stamp */
+    write_file("D:alice:oldpass1\n");
+    ck_assert_int_eq(utimensat(AT_FDCWD, path, t, 0), 0);
+    ck_assert_int_eq(ntlm_accounts_verify(w("alice"), 5, w("D"), 1, check_hash, &v, NULL),
+                     NTLM_ACCOUNTS_NOT_FOUND);
+}
+END_TEST
+
+/* A file of many reads' worth, read whole through the platform. */
+START_TEST(large_file)
+{
+    size_t n = 200000;
+    char *big = malloc(n + 1);
+
+    ck_assert_ptr_nonnull(big);
+    memset(big, '#', n);
+    strcpy(big + n - 10, "\nD:zed:pw\n");
+    write_file(big);
+    ck_assert(found("zed", "D"));
+    free(big);
+}
+END_TEST
+
 START_TEST(path_change)
 {
     char other[128];
@@ -666,6 +712,8 @@ static Suite *accounts_suite(void)
     tcase_add_test(tc, empty_file);
     tcase_add_test(tc, file_verify);
     tcase_add_test(tc, reload_on_change);
+    tcase_add_test(tc, same_stamp_edit);
+    tcase_add_test(tc, large_file);
     tcase_add_test(tc, path_change);
     suite_add_tcase(s, tc);
 
