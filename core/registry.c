@@ -9,8 +9,11 @@
 
 #define MAX_PACKAGES 64
 
-/* Entries are never freed: contexts keep pointers to their package, so a
- * removed package is only hidden from lookups and enumeration. */
+/* A removed package is only hidden from lookups and enumeration: contexts
+ * keep pointers to their package, which its owner keeps alive.  The entry
+ * itself (a pointer) is reused: registry_add closes the gaps first, so
+ * AddSecurityPackage / DeleteSecurityPackage cycles never fill the table
+ * and packages stay listed in the order they were added. */
 struct entry {
     const struct shim_package *pkg;
     int removed;
@@ -91,6 +94,10 @@ shim_status registry_add(const struct shim_package *pkg)
             goto done;
         }
     }
+    size_t kept = 0;
+    for (size_t i = 0; i < n_entries; i++)
+        if (!entries[i].removed) entries[kept++] = entries[i];
+    n_entries = kept;
     if (n_entries == MAX_PACKAGES) {
         st = SHIM_E_INSUFFICIENT_MEMORY;
         goto done;

@@ -97,6 +97,32 @@ START_TEST(remove_hides)
 }
 END_TEST
 
+/* Removed entries are reused: many more add/remove cycles than the table
+ * has entries all succeed, and a package added later is listed last
+ * (issue 15, finding 9). */
+START_TEST(add_remove_cycles)
+{
+    static const shim_wchar name_cycle[] = { 'C', 'y', 'c', 'l', 'e', 0 };
+    static const struct shim_package cycle = { { 0, 1, 0, 100, name_cycle, name_cycle }, &no_ops,
+                                               SHIM_PKG_PROVIDER, NULL };
+    const struct shim_package *list[8];
+
+    ck_assert_int_eq(registry_add(&ntlm), 0);
+    for (int i = 0; i < 1000; i++) {
+        ck_assert_int_eq(registry_add(&cycle), 0);
+        ck_assert_ptr_eq(registry_find(name_cycle), &cycle);
+        ck_assert_int_eq(registry_remove(name_cycle), 0);
+        ck_assert_ptr_null(registry_find(name_cycle));
+    }
+    ck_assert_int_eq(registry_add(&cycle), 0);
+    ck_assert_int_eq(registry_remove(name_ntlm), 0);
+    ck_assert_int_eq(registry_add(&ntlm), 0);
+    ck_assert_uint_eq(registry_list(list, 8), 2);
+    ck_assert_ptr_eq(list[0], &cycle);
+    ck_assert_ptr_eq(list[1], &ntlm);
+}
+END_TEST
+
 START_TEST(debug_levels)
 {
     ck_assert_int_eq(dbg_parse(NULL), DBG_OFF);
@@ -135,6 +161,7 @@ int main(void)
     tcase_add_test(tc, list_loads_host);
     tcase_add_test(tc, loader_reentry);
     tcase_add_test(tc, remove_hides);
+    tcase_add_test(tc, add_remove_cycles);
     suite_add_tcase(s, tc);
     TCase *dbg = tcase_create("Debug");
     tcase_add_test(dbg, debug_levels);
