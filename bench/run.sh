@@ -38,9 +38,15 @@ wineserver -w
 # A persistent wineserver: its helper processes (services, explorer, ...)
 # start once, here, and are idle by the time anything is timed.
 wineserver -p
-mkdir -p "$work/bin"
+mkdir -p "$work/bin" "$work/bin32"
 cp "$b/x86_64/secur32.dll" "$b/x86_64/bench/sspi_bench.exe" "$work/bin/"
+cp "$b/i686/secur32.dll" "$b/i686/bench/sspi_bench.exe" "$work/bin32/"
 (cd "$work/bin" && wine ./sspi_bench.exe calib >/dev/null 2>&1) || true
+# i686: the same program built 32-bit, where this Wine runs 32-bit programs
+# (tools/wine-platforms prepare); its figures are tagged sspi32.
+i686=0
+if (cd "$work/bin32" && wine ./sspi_bench.exe calib >/dev/null 2>&1); then i686=1; fi
+env_line i686 "$([ $i686 = 1 ] && echo "32-bit Wine$(file -L /usr/lib/wine/wine 2>/dev/null | grep -q 'ELF 32' && ! /usr/lib/wine/wine --version >/dev/null 2>&1 && echo ', under QEMU')" || echo none)"
 sleep 3
 
 # run PASS NAME COMMAND...: appends COMMAND's result lines, tagged.
@@ -54,6 +60,9 @@ run() {
     fi
 }
 sspi() { (cd "$work/bin" && wine ./sspi_bench.exe "$@"); }
+sspi32() {
+    (cd "$work/bin32" && wine ./sspi_bench.exe "$@") | sed -E 's/\.sspi(_raw)?\./.sspi32\1./g; s/^(time|ratio|sample)\tcalib\.wine\./\1\tcalib.wine32./'
+}
 gss() { "$b/native/bench/gss_bench" "$@"; }
 core() { "$b/native/bench/core_bench" "$@"; }
 
@@ -61,6 +70,7 @@ for pass in $(seq 1 "$passes"); do
     # The Wine and native programs take turns, and swap who goes first.
     for mode in calib export seal handshake; do
         if [ $((pass % 2)) -eq 1 ]; then order="sspi gss core"; else order="gss sspi core"; fi
+        [ $i686 = 1 ] && order="$order sspi32"
         for who in $order; do
             [ "$who" = core ] && [ "$mode" = calib ] && continue
             run "$pass" "$who $mode" "$who" "$mode"

@@ -7,22 +7,27 @@
 # gss-ntlmssp, libkrb5-dev and gnuplot (tools/dev installs them).
 
 BENCH_SSPI_SRCS   := $(sort $(wildcard bench/sspi/*.c))
-BENCH_SSPI_OBJS   := $(BENCH_SSPI_SRCS:%.c=$(B)/x86_64/obj/%.o)
 # The raw-limit and envelope loops run the core's own primitives inside the
 # Windows program.
-BENCH_CRYPTO_OBJS := $(patsubst %,$(B)/x86_64/obj/core/crypto/%.o,md5 hmac_md5 rc4 wipe aead chacha20 poly1305)
+BENCH_CRYPTO      := md5 hmac_md5 rc4 wipe aead chacha20 poly1305
 BENCH_HEADERS     := $(wildcard bench/*.h bench/*/*.h)
-BENCH_PROGS       := $(B)/x86_64/bench/sspi_bench.exe $(B)/native/bench/gss_bench $(B)/native/bench/core_bench
+BENCH_PROGS       := $(foreach a,$(ARCHES),$(B)/$(a)/bench/sspi_bench.exe) $(B)/native/bench/gss_bench \
+                     $(B)/native/bench/core_bench
 
 BENCH_PASSES    ?= 3
 BENCH_CONTEXTS  ?= 100000
 BENCH_COLD_RUNS ?= 10
 
-$(BENCH_SSPI_OBJS) $(B)/native/obj/bench/gss/gss_bench.o $(B)/native/obj/bench/core/core_bench.o: $(BENCH_HEADERS)
+$(B)/native/obj/bench/gss/gss_bench.o $(B)/native/obj/bench/core/core_bench.o: $(BENCH_HEADERS)
 
-$(B)/x86_64/bench/sspi_bench.exe: $(BENCH_SSPI_OBJS) $(BENCH_CRYPTO_OBJS)
-	@mkdir -p $(dir $@)
-	$(CROSS_x86_64)gcc -static-libgcc -o $@ $^
+# sspi_bench.exe for each architecture: i686 figures come from 32-bit Wine.
+define BENCH_ARCH
+$(BENCH_SSPI_SRCS:%.c=$(B)/$(1)/obj/%.o): $(BENCH_HEADERS)
+$(B)/$(1)/bench/sspi_bench.exe: $(BENCH_SSPI_SRCS:%.c=$(B)/$(1)/obj/%.o) $(patsubst %,$(B)/$(1)/obj/core/crypto/%.o,$(BENCH_CRYPTO))
+	@mkdir -p $$(dir $$@)
+	$(CROSS_$(1))gcc -static-libgcc -o $$@ $$^
+endef
+$(foreach a,$(ARCHES),$(eval $(call BENCH_ARCH,$(a))))
 
 $(B)/native/bench/gss_bench: $(B)/native/obj/bench/gss/gss_bench.o $(B)/native/libcore.a
 	@mkdir -p $(dir $@)
@@ -32,7 +37,7 @@ $(B)/native/bench/core_bench: $(B)/native/obj/bench/core/core_bench.o $(B)/nativ
 	@mkdir -p $(dir $@)
 	$(CC_NATIVE) -o $@ $^ -lpthread
 
-bench-progs: $(B)/x86_64/secur32.dll $(BENCH_PROGS)
+bench-progs: $(DLLS) $(BENCH_PROGS)
 
 bench: bench-progs
 	@BENCH_PASSES=$(BENCH_PASSES) BENCH_CONTEXTS=$(BENCH_CONTEXTS) BENCH_COLD_RUNS=$(BENCH_COLD_RUNS) \

@@ -144,14 +144,16 @@ static void test_both_roles(void)
     }
 }
 
-/* RESET_NEW: the copy restarts its message state (sequence 0, ciphers
- * keyed afresh from the session key), as right after the handshake. */
+/* RESET_NEW: the copy starts its message state as right after the
+ * handshake, which only a context that has passed no message may ask: once
+ * one has passed, the copy would reuse its keystream and sequence numbers,
+ * so the export is refused and the context goes on unchanged. */
 static void test_reset_new(void)
 {
     struct handshake h;
     struct wire w;
+    SECURITY_STATUS st;
     if (!established(&h)) return;
-    for (int i = 0; i < 3; i++) talk(&h.client, &h.server, "before");
     SecBuffer bs = { 0, 0, NULL }, bc = { 0, 0, NULL };
     CtxtHandle s2, c2;
     ok(ExportSecurityContext(&h.server, SECPKG_CONTEXT_EXPORT_RESET_NEW, &bs, NULL) == SEC_E_OK, "export server\n");
@@ -160,17 +162,32 @@ static void test_reset_new(void)
     ok(import(L"NTLM", &bc, NULL, &c2) == SEC_E_OK, "import client\n");
     FreeContextBuffer(bs.pvBuffer);
     FreeContextBuffer(bc.pvBuffer);
-    /* The old client is three messages on; the reset server is not. */
-    ok(seal(&h.client, "stale", &w) == SEC_E_OK && wire_seq(&w) == 3, "old client at %lu\n", wire_seq(&w));
-    ok(unseal(&s2, &w, NULL) != SEC_E_OK, "a reset server took a message from the old stream\n");
-    ok(seal(&c2, "fresh", &w) == SEC_E_OK && wire_seq(&w) == 0, "reset client at %lu\n", wire_seq(&w));
     char got[64];
+    ok(seal(&c2, "fresh", &w) == SEC_E_OK && wire_seq(&w) == 0, "reset client at %lu\n", wire_seq(&w));
     ok(unseal(&s2, &w, got) == SEC_E_OK && !strcmp(got, "fresh"), "reset pair: %s\n", got);
     talk(&s2, &c2, "and back");
-    /* The exporters are untouched by RESET_NEW. */
-    talk(&h.server, &h.client, "old pair goes on");
     DeleteSecurityContext(&s2);
     DeleteSecurityContext(&c2);
+
+    /* the exporters go on; once they have talked, RESET_NEW is refused */
+    for (int i = 0; i < 3; i++) talk(&h.client, &h.server, "before");
+    static const ULONG flags[] = { SECPKG_CONTEXT_EXPORT_RESET_NEW,
+                                   SECPKG_CONTEXT_EXPORT_RESET_NEW | SECPKG_CONTEXT_EXPORT_DELETE_OLD };
+    for (int i = 0; i < 2; i++) {
+        bs.pvBuffer = (void *)0xdeadbeef;
+        bs.cbBuffer = 0xdeadbeef;
+        HANDLE token = (HANDLE)0xdeadbeef;
+        st = ExportSecurityContext(&h.server, flags[i], &bs, &token);
+        ok(st == SEC_E_INVALID_PARAMETER, "server, %#lx after messages: %08lx\n", flags[i], st);
+        ok(!token || token == (HANDLE)0xdeadbeef, "a refused export handed out a token\n");
+        st = ExportSecurityContext(&h.client, flags[i], &bc, NULL);
+        ok(st == SEC_E_INVALID_PARAMETER, "client, %#lx after messages: %08lx\n", flags[i], st);
+    }
+    /* still alive, and still in step: a snapshot export works */
+    talk(&h.client, &h.server, "after the refusals");
+    talk(&h.server, &h.client, "and back");
+    ok(ExportSecurityContext(&h.server, 0, &bs, NULL) == SEC_E_OK, "a snapshot after the refusals\n");
+    FreeContextBuffer(bs.pvBuffer);
     finish(&h);
 }
 
@@ -200,7 +217,7 @@ static void test_delete_old(void)
         struct handshake h;
         struct sspishim_stats before = stats();
         if (!established(&h)) return;
-        talk(&h.client, &h.server, "before");
+        if (i == 0) talk(&h.client, &h.server, "before");    /* RESET_NEW only before any message */
         SecBuffer blob = { 0, 0, NULL };
         HANDLE token = NULL;
         CtxtHandle old = h.server, copy;

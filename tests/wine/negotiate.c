@@ -317,17 +317,12 @@ static void test_export_import(CredHandle *ccred, CredHandle *scred)
         ok(seal_across(&s2, &c.client, "from the moved server"), "moved server -> client\n");
         ok(ImpersonateSecurityContext(&s2) == SEC_E_OK, "impersonate with the imported context\n");
         RevertSecurityContext(&s2);
-        /* RESET_NEW on both: as right after the handshake */
         if (move(&s2, 0, &c2) == SEC_E_OK) DeleteSecurityContext(&c2);
-        CtxtHandle s3, c3;
-        if (move(&s2, SECPKG_CONTEXT_EXPORT_RESET_NEW, &s3) == SEC_E_OK) {
-            if (move(&c.client, SECPKG_CONTEXT_EXPORT_RESET_NEW, &c3) == SEC_E_OK) {
-                ok(seal_across(&c3, &s3, "both reset"), "reset client -> reset server\n");
-                ok(seal_across(&s3, &c3, "both reset, back"), "reset server -> reset client\n");
-                DeleteSecurityContext(&c3);
-            }
-            DeleteSecurityContext(&s3);
-        }
+        /* messages have passed: a reset copy would reuse their keystream */
+        SecBuffer reset = { 0, 0, NULL };
+        SECURITY_STATUS rst = ExportSecurityContext(&s2, SECPKG_CONTEXT_EXPORT_RESET_NEW, &reset, NULL);
+        ok(rst == SEC_E_INVALID_PARAMETER, "RESET_NEW after messages: %08lx\n", rst);
+        if (rst == SEC_E_OK) FreeContextBuffer(reset.pvBuffer);
         /* a Negotiate blob is not an NTLM one */
         SecBuffer blob = { 0, 0, NULL };
         if (ExportSecurityContext(&s2, 0, &blob, NULL) == SEC_E_OK) {
@@ -336,6 +331,28 @@ static void test_export_import(CredHandle *ccred, CredHandle *scred)
             FreeContextBuffer(blob.pvBuffer);
         }
         DeleteSecurityContext(&s2);
+    }
+    conv_free(&c);
+}
+
+/* A fresh Negotiate pair (only the handshake's mechListMICs have passed)
+ * may be reset: both copies go on as right after the handshake. */
+static void test_reset_fresh(CredHandle *ccred, CredHandle *scred)
+{
+    struct conv c;
+    CtxtHandle s3, c3;
+    if (converse(ccred, scred, &c) != SEC_E_OK) {
+        ok(0, "no handshake to reset\n");
+        conv_free(&c);
+        return;
+    }
+    if (move(&c.server, SECPKG_CONTEXT_EXPORT_RESET_NEW, &s3) == SEC_E_OK) {
+        if (move(&c.client, SECPKG_CONTEXT_EXPORT_RESET_NEW, &c3) == SEC_E_OK) {
+            ok(seal_across(&c3, &s3, "both reset"), "reset client -> reset server\n");
+            ok(seal_across(&s3, &c3, "both reset, back"), "reset server -> reset client\n");
+            DeleteSecurityContext(&c3);
+        }
+        DeleteSecurityContext(&s3);
     }
     conv_free(&c);
 }
@@ -364,6 +381,7 @@ static void run_tests(int argc, char **argv)
     test_bad_tokens(&scred);
     test_bare_ntlmssp(&scred);
     test_export_import(&ccred, &scred);
+    test_reset_fresh(&ccred, &scred);
     FreeCredentialsHandle(&ccred);
     FreeCredentialsHandle(&scred);
 
