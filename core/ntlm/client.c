@@ -10,7 +10,7 @@
  *   _CONFIDENTIALITY, IDENTIFY for ISC_REQ_IDENTIFY (Wine's NTLM tests show
  *   Windows leaves SIGN and SEAL out of a plain request).  TARGET_INFO is
  *   the server's to set, as in Windows' NEGOTIATE.  The AUTHENTICATE names
- *   NTLM_COMPUTER_NAME as the workstation.
+ *   the computer (sys_computer_name) as the workstation, as Windows does.
  * - NTLMv2 only, and only with extended session security and 128-bit keys,
  *   as Windows with NtlmMinClientSec requiring both: a CHALLENGE without
  *   them is refused with SEC_E_UNSUPPORTED_FUNCTION (what the old NTLMSSP
@@ -229,7 +229,7 @@ static shim_status build_authenticate(struct ntlm_ctx *ctx, const struct ntlm_ch
 
     if (ntlm_name_to_wire(&p.user, ctx->user.s, ctx->user.len, unicode) ||
         ntlm_name_to_wire(&p.domain, ctx->domain.s, ctx->domain.len, unicode) ||
-        ntlm_name_to_wire(&p.workstation, ntlm_computer_name, wstr_len(ntlm_computer_name), unicode))
+        ntlm_name_to_wire(&p.workstation, ntlm_computer_name(), wstr_len(ntlm_computer_name()), unicode))
         goto done;
     m.flags = flags;
     m.lm_response = (struct bytes_span){ p.lm, sizeof(p.lm) };

@@ -18,8 +18,9 @@
 
 #include "ntlm_text.h"
 
-/* NTLM_COMPUTER_NAME as UTF-16 (package.c). */
-extern const shim_wchar ntlm_computer_name[];
+/* This machine's name in NTLM messages (package.c): sys_computer_name,
+ * read once. */
+const shim_wchar *ntlm_computer_name(void);
 
 /* ---- credentials (credentials.c) -------------------------------------------- */
 

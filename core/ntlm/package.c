@@ -1,12 +1,34 @@
 /* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The NTLM package as the registry sees it: its SecPkgInfo and its table
  * of operations. */
+#include <stdlib.h>
+
 #include "sspishim/ntlm.h"
 
 #include "ntlm_pkg.h"
 
-/* NTLM_COMPUTER_NAME */
-const shim_wchar ntlm_computer_name[] = { 'S', 'S', 'P', 'I', 'S', 'H', 'I', 'M', 0 };
+/* Windows names the workstation in every AUTHENTICATE and the server's
+ * computer in every CHALLENGE, and servers log it: the computer name, read
+ * once per process (a registry read under Wine, too slow for every
+ * handshake).  A machine that reports none is "WORKSTATION". */
+static sys_mutex computer_lock;
+static shim_wchar *computer_name;
+
+const shim_wchar *ntlm_computer_name(void)
+{
+    static const shim_wchar fallback[] = { 'W', 'O', 'R', 'K', 'S', 'T', 'A', 'T', 'I', 'O', 'N', 0 };
+    sys_mutex_lock(&computer_lock);
+    if (!computer_name) {
+        computer_name = sys_computer_name();
+        if (computer_name && !computer_name[0]) {
+            free(computer_name);
+            computer_name = NULL;
+        }
+    }
+    const shim_wchar *name = computer_name ? computer_name : fallback;
+    sys_mutex_unlock(&computer_lock);
+    return name;
+}
 
 static const shim_wchar ntlm_name_w[] = { 'N', 'T', 'L', 'M', 0 };
 static const shim_wchar ntlm_comment_w[] = {

@@ -81,7 +81,7 @@ static shim_status server_names(struct ntlm_ctx *ctx, const struct ntlm_cred *cr
     int rc;
 
     if (cred->computer.len ? ntlm_name_copy(&ctx->computer, &cred->computer)
-                           : ntlm_name_set(&ctx->computer, ntlm_computer_name, wstr_len(ntlm_computer_name)))
+                           : ntlm_name_set(&ctx->computer, ntlm_computer_name(), wstr_len(ntlm_computer_name())))
         return SHIM_E_INSUFFICIENT_MEMORY;
     if (cred->server_domain.len)
         rc = ntlm_name_copy(&ctx->server_domain, &cred->server_domain);

@@ -1,5 +1,6 @@
 /* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The native platform under the core, for unit tests and native tools. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -131,6 +132,23 @@ shim_wchar *sys_current_user(void)
     shim_wchar *w = malloc((n + 1) * sizeof(*w));
     if (!w) return NULL;
     for (size_t i = 0; i <= n; i++) w[i] = (unsigned char)u[i];
+    return w;
+}
+
+shim_wchar *sys_computer_name(void)
+{
+    char host[256] = "";
+    const char *name = getenv("SSPISHIM_WORKSTATION");
+    if (!name) {
+        if (gethostname(host, sizeof(host) - 1)) return NULL;
+        host[strcspn(host, ".")] = 0;    /* the first label, as a NetBIOS name */
+        name = host;
+    }
+    size_t n = strlen(name);
+    shim_wchar *w = malloc((n + 1) * sizeof(*w));
+    if (!w) return NULL;
+    for (size_t i = 0; i <= n; i++)
+        w[i] = (unsigned char)(name == host ? toupper((unsigned char)name[i]) : name[i]);
     return w;
 }
 

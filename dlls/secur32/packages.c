@@ -41,9 +41,12 @@ SECURITY_STATUS WINAPI FreeContextBuffer(void *p)
     return SEC_E_OK;
 }
 
-/* Reserved2 and Reserved8 stay NULL, as in Windows. */
+/* Reserved2 and Reserved8 stay NULL, as in Windows.  Windows' secur32 says
+ * version 1 (SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION) and still fills
+ * the slots after DecryptMessage (Wine's secur32 tests record both); callers
+ * that test the version expect that, so the tables say 1 and keep them. */
 static SecurityFunctionTableW table_w = {
-    .dwVersion = SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION_4,
+    .dwVersion = SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION,
     .EnumerateSecurityPackagesW = EnumerateSecurityPackagesW,
     .QueryCredentialsAttributesW = QueryCredentialsAttributesW,
     .AcquireCredentialsHandleW = AcquireCredentialsHandleW,
@@ -78,7 +81,7 @@ static SecurityFunctionTableW table_w = {
 };
 
 static SecurityFunctionTableA table_a = {
-    .dwVersion = SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION_4,
+    .dwVersion = SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION,
     .EnumerateSecurityPackagesA = EnumerateSecurityPackagesA,
     .QueryCredentialsAttributesA = QueryCredentialsAttributesA,
     .AcquireCredentialsHandleA = AcquireCredentialsHandleA,

@@ -179,6 +179,24 @@ shim_wchar *sys_current_user(void)
     return out;
 }
 
+shim_wchar *sys_computer_name(void)
+{
+    WCHAR name[MAX_COMPUTERNAME_LENGTH + 1];
+    DWORD n = ARRAYSIZE(name);
+    DWORD env = GetEnvironmentVariableW(L"SSPISHIM_WORKSTATION", NULL, 0);
+    WCHAR *out;
+    if (env) {
+        if (!(out = malloc(env * sizeof(WCHAR)))) return NULL;
+        if (GetEnvironmentVariableW(L"SSPISHIM_WORKSTATION", out, env) < env) return out;
+        free(out);
+        return NULL;
+    }
+    if (!GetComputerNameW(name, &n)) return NULL;
+    if (!(out = malloc((n + 1) * sizeof(WCHAR)))) return NULL;
+    memcpy(out, name, (n + 1) * sizeof(WCHAR));
+    return out;
+}
+
 /* Paths cross sys.h in UTF-8 (sys_read_file and sys_file_stamp convert
  * them back), so an accounts path in any language survives. */
 static char *w_to_utf8(const WCHAR *w)

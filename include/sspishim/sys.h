@@ -66,6 +66,13 @@ long sys_tokens_live(void);
  * NUL-terminated, malloc'd (NULL when unknown). */
 shim_wchar *sys_current_user(void);
 
+/* This machine's name as NTLM messages carry it (the AUTHENTICATE's
+ * workstation, a server's NetBIOS computer name): SSPISHIM_WORKSTATION when
+ * set, otherwise the computer name (GetComputerNameW; natively the host
+ * name's first label, upper-cased).  UTF-16, NUL-terminated, malloc'd, or
+ * NULL when unknown. */
+shim_wchar *sys_computer_name(void);
+
 /* The NTLM accounts file: NTLM_USER_FILE when set (a Unix path is accepted
  * on Windows as well), otherwise the documented default.  A malloc'd UTF-8
  * path for sys_file_stamp and sys_read_file, or NULL when there is none. */

@@ -4,6 +4,7 @@
  * server in one process, accounts in a temporary file), tampering, message
  * protection, attributes, tokens and the MS-NLMP 4.2.4 example end to end.
  * Every test ends with no live object and no open token. */
+#include <ctype.h>
 #include <check.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -1394,6 +1395,34 @@ START_TEST(vector_inputs_loopback)
 }
 END_TEST
 
+/* Without SSPISHIM_WORKSTATION the AUTHENTICATE names the computer, as
+ * Windows does, and the CHALLENGE the server's computer. */
+START_TEST(workstation_is_computer_name)
+{
+    struct session s;
+    struct ntlm_challenge ch;
+    struct ntlm_authenticate au;
+    struct bytes_span v;
+    char host[256] = "", want_a[256];
+    uint8_t want[600];
+
+    unsetenv("SSPISHIM_WORKSTATION");
+    ck_assert_int_eq(gethostname(host, sizeof(host) - 1), 0);
+    size_t n = strcspn(host, ".");
+    for (size_t i = 0; i < n; i++) want_a[i] = (char)toupper((unsigned char)host[i]);
+    want_a[n] = 0;
+    session_init(&s, "alice", "DOMAIN", "Password1");
+    ck_st(handshake(&s), SHIM_OK);
+    ck_assert_int_eq(ntlm_parse_authenticate(s.auth.buf, s.auth.len, &au), 0);
+    ck_assert_uint_eq(au.workstation.len, utf16le(want_a, want));
+    ck_assert_mem_eq(au.workstation.p, want, au.workstation.len);
+    ck_assert_int_eq(ntlm_parse_challenge(s.chal.buf, s.chal.len, &ch), 0);
+    ck_assert_int_eq(ntlm_av_find(ch.target_info, NTLM_AV_NB_COMPUTER_NAME, &v), 0);
+    ck_assert_mem_eq(v.p, want, utf16le(want_a, want));
+    session_free(&s);
+}
+END_TEST
+
 static Suite *package_suite(void)
 {
     Suite *s = suite_create("ntlm_package");
@@ -1419,6 +1448,7 @@ static Suite *package_suite(void)
 
     TC("Handshake");
     tcase_add_test(tc, loopback);
+    tcase_add_test(tc, workstation_is_computer_name);
     tcase_add_test(tc, negotiate_flags);
     tcase_add_test(tc, wrong_password);
     tcase_add_test(tc, unknown_user);
