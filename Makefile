@@ -133,3 +133,4 @@ include mk/inspect.mk
 include mk/fuzz.mk
 include mk/negotiate.mk
 include mk/bench.mk
+include mk/kerberos.mk

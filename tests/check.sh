@@ -28,6 +28,8 @@ else
     echo "wine10: 0 passed, 0 failed, 1 skipped" | tee -a "$log"
     echo "wine10: the Wine 10 suite is skipped: $why"
 fi
+"$here/kerberos/run.sh" "$b" 2>&1 | tee -a "$log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
 "$here/interop/run.sh" "$b" 2>&1 | tee -a "$log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
 "$here/layout/run.sh" "$b" 2>&1 | tee -a "$log"
@@ -42,6 +44,8 @@ read -r up uf < <(awk -F'[:,] *' '/^[0-9]+%: Checks:/ { n += $3; f += $5 + $7 } 
 read -r wp wf ws < <(sed -nE 's/^wine: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/p' "$log" | tail -n 1)
 read -r xp xf xs < <(sed -nE 's/^wine10: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/p' "$log" | tail -n 1)
 xp=${xp:-0} xf=${xf:-1} xs=${xs:-0}
+read -r kp kf < <(sed -nE 's/^kerberos: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$log" | tail -n 1)
+kp=${kp:-0} kf=${kf:-1}
 read -r ip if_ < <(sed -nE 's/^interop: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$log" | tail -n 1)
 read -r lp lf ls < <(sed -nE 's/^layout: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/p' "$log" | tail -n 1)
 lp=${lp:-0} lf=${lf:-1} ls=${ls:-0}
@@ -57,9 +61,10 @@ echo "unit (Check, native + ASan/UBSan + valgrind): $up passed, $uf failed"
 echo "valgrind (suites without memcheck errors or leaks): $vp passed, $vf failed"
 echo "wine: $wp passed, $wf failed, $ws skipped"
 echo "wine10 (the Wine suite on Wine 10): $xp passed, $xf failed, $xs skipped"
+echo "kerberos (core AS/TGS against a real MIT KDC): $kp passed, $kf failed"
 echo "interop: $ip passed, $if_ failed"
 echo "layout (32/64-bit packed context): $lp passed, $lf failed, $ls skipped"
 echo "fuzz (libFuzzer smoke run, regressions replayed): $fp passed, $ff failed"
 echo "dist (release tarball, install-dev, setup from the tarball): $dp passed, $df failed, $ds skipped"
-echo "total: $((up + vp + wp + xp + ip + lp + fp + dp)) passed, $((uf + vf + wf + xf + if_ + lf + ff + df)) failed, $((ws + xs + ls + ds)) skipped"
+echo "total: $((up + vp + wp + xp + kp + ip + lp + fp + dp)) passed, $((uf + vf + wf + xf + kf + if_ + lf + ff + df)) failed, $((ws + xs + ls + ds)) skipped"
 exit $rc

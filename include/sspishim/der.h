@@ -89,4 +89,46 @@ int der_put_header(struct bytes_writer *w, uint8_t tag, size_t len);
 int der_put(struct bytes_writer *w, uint8_t tag, const void *content, size_t len);
 int der_put_enumerated(struct bytes_writer *w, uint32_t value);
 
+/* ---- the value types RFC 4120 adds (core/spnego/der_values.c) ------------
+ * Kerberos nests everything in [n] EXPLICIT context tags, so a message is
+ * written inside out: der_begin marks where an element's contents start,
+ * der_wrap puts the header in front of them once their length is known. */
+
+#define DER_GENERALIZED_TIME 0x18
+
+size_t der_begin(const struct bytes_writer *w);
+int der_wrap(struct bytes_writer *w, size_t mark, uint8_t tag);
+
+/* The next element is [n]: a reader over what it wraps.  der_has_field
+ * asks without consuming (for OPTIONAL fields). */
+int der_read_field(struct bytes_reader *seq, unsigned n, struct bytes_reader *inner);
+bool der_has_field(const struct bytes_reader *seq, unsigned n);
+
+/* INTEGER (tag included) in the shortest two's complement: refuses empty,
+ * padded and out-of-range values.  int32 is Kerberos' Int32; uint32 takes
+ * UInt32 (nonces, kvnos) and, like MIT, a negative Int32 read as its bit
+ * pattern, which older Windows KDCs send for nonces. */
+int der_read_int64(struct bytes_reader *r, int64_t *value);
+int der_read_int32(struct bytes_reader *r, int32_t *value);
+int der_read_uint32(struct bytes_reader *r, uint32_t *value);
+int der_put_int64(struct bytes_writer *w, int64_t value);
+
+/* KerberosTime: GeneralizedTime exactly "YYYYMMDDHHMMSSZ", as seconds since
+ * 1970 (UTC).  Years 1970..9999 only; no fractions, no other zone. */
+int der_read_time(struct bytes_reader *r, int64_t *unix_seconds);
+int der_put_time(struct bytes_writer *w, int64_t unix_seconds);
+
+/* KerberosString: a GeneralString, *s borrows its bytes.  No NUL inside
+ * (a name with one would compare equal to a shorter one in C). */
+int der_read_kstring(struct bytes_reader *r, struct bytes_span *s);
+int der_put_kstring(struct bytes_writer *w, const char *s, size_t len);
+
+/* KerberosFlags: a BIT STRING of at least 32 bits; bit 0 is the most
+ * significant bit of the result.  Bits past 31 are ignored on reading;
+ * writing always gives 32. */
+int der_read_flags(struct bytes_reader *r, uint32_t *flags);
+int der_put_flags(struct bytes_writer *w, uint32_t flags);
+
+int der_put_octets(struct bytes_writer *w, const void *p, size_t len);
+
 #endif

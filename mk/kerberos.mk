@@ -1,0 +1,19 @@
+# sspishim — SPDX-License-Identifier: LGPL-2.1-or-later
+# Kerberos (issue 16): the native program that drives the core's AS and TGS
+# exchanges against a real MIT KDC, started by tests/kerberos/run.sh.
+KRB_NATIVE := $(B)/native/tests/kdc_exchange
+KRB_TEST_OBJS := $(B)/native/obj/tests/kerberos/kdc_exchange.o $(B)/native/obj/tests/kerberos/kdc_transport.o
+
+all: $(KRB_NATIVE)
+
+$(B)/native/obj/tests/kerberos/%.o: tests/kerberos/%.c tests/kerberos/kdc_transport.h $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC_NATIVE) $(CFLAGS_NATIVE) -Itests/kerberos -c $< -o $@
+
+$(KRB_NATIVE): $(KRB_TEST_OBJS) $(B)/native/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC_NATIVE) -o $@ $^ -lpthread
+
+.PHONY: check-kerberos
+check-kerberos: $(KRB_NATIVE)
+	@tests/kerberos/run.sh $(B)

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# sspishim — SPDX-License-Identifier: LGPL-2.1-or-later
+# The core's AS and TGS exchanges against a real MIT KDC: a throwaway realm
+# SSPI.TEST under a temp folder, krb5kdc started here on 127.0.0.1 at a
+# free port and stopped by its pid (also on failure), then
+# build/native/tests/kdc_exchange drives the exchanges over UDP and TCP.
+# The system's /etc/krb5.conf is never read: KRB5_CONFIG and
+# KRB5_KDC_PROFILE point at this run's own files.
+# Ends with "kerberos: N passed, N failed".
+# Usage: tests/kerberos/run.sh BUILD_DIR
+set -u
+b=${1:-build}
+prog=$b/native/tests/kdc_exchange
+pass=0 fail=0
+ok() { echo "PASS $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+finish() { echo "kerberos: $pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit; }
+
+for tool in krb5kdc kdb5_util kadmin.local kinit kvno; do
+    if ! command -v "$tool" >/dev/null && ! [ -x "/usr/sbin/$tool" ]; then
+        bad "MIT Kerberos is installed ($tool is missing: apt-get install krb5-kdc krb5-admin-server krb5-user)"
+        finish
+    fi
+done
+export PATH=$PATH:/usr/sbin
+[ -x "$prog" ] || { bad "$prog is built (make -j1 $prog)"; finish; }
+
+dir=$(mktemp -d)
+kdc_pid=
+cleanup() {
+    if [ -n "$kdc_pid" ]; then
+        kill "$kdc_pid" 2>/dev/null
+        wait "$kdc_pid" 2>/dev/null
+    fi
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+
+# A free port: bound by the kernel's choice, released, then handed to the KDC.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+realm=SSPI.TEST
+pw=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+export KRB5_CONFIG=$dir/krb5.conf KRB5_KDC_PROFILE=$dir/kdc.conf KRB5CCNAME=FILE:$dir/ccache
+export KRB5_KTNAME=$dir/service.keytab KRB5RCACHETYPE=none
+cat >"$KRB5_CONFIG" <<CONF
+[libdefaults]
+    default_realm = $realm
+    dns_lookup_kdc = false
+    dns_lookup_realm = false
+    rdns = false
+    allow_rc4 = true
+    udp_preference_limit = 1
+[realms]
+    $realm = {
+        kdc = 127.0.0.1:$port
+    }
+CONF
+cat >"$KRB5_KDC_PROFILE" <<CONF
+[kdcdefaults]
+    kdc_listen = 127.0.0.1:$port
+    kdc_tcp_listen = 127.0.0.1:$port
+[realms]
+    $realm = {
+        database_name = $dir/principal
+        key_stash_file = $dir/stash
+        acl_file = $dir/kadm5.acl
+        kdc_listen = 127.0.0.1:$port
+        kdc_tcp_listen = 127.0.0.1:$port
+        default_principal_flags = +preauth
+        supported_enctypes = aes256-cts-hmac-sha1-96:normal aes128-cts-hmac-sha1-96:normal aes256-cts-hmac-sha384-192:normal aes128-cts-hmac-sha256-128:normal arcfour-hmac:normal
+    }
+[logging]
+    kdc = FILE:$dir/kdc.log
+CONF
+: >"$dir/kadm5.acl"
+
+admin() { kadmin.local -r "$realm" -q "$1" >>"$dir/setup.log" 2>&1; }
+if kdb5_util create -s -r "$realm" -P "$(head -c 18 /dev/urandom | base64)" >"$dir/setup.log" 2>&1 &&
+    admin "addprinc -pw $pw alice" &&
+    admin "addprinc -e aes128-cts-hmac-sha1-96:normal -pw $pw u17" &&
+    admin "addprinc -e aes256-cts-hmac-sha1-96:normal -pw $pw u18" &&
+    admin "addprinc -e aes128-cts-hmac-sha256-128:normal -pw $pw u19" &&
+    admin "addprinc -e aes256-cts-hmac-sha384-192:normal -pw $pw u20" &&
+    admin "addprinc -e arcfour-hmac:normal -pw $pw u23" &&
+    admin "addprinc -requires_preauth -e aes256-cts-hmac-sha1-96:normal -pw $pw nopreauth" &&
+    admin "addprinc -randkey -requires_preauth HTTP/localhost" &&
+    admin "ktadd -k $dir/service.keytab HTTP/localhost"; then
+    ok "throwaway realm $realm created (kdb5_util, kadmin.local)"
+else
+    bad "throwaway realm $realm created"; sed 's/^/    /' "$dir/setup.log"; finish
+fi
+# u23 exists only if the KDC takes rc4 keys.
+rc4=0
+kadmin.local -r "$realm" -q "getprinc u23" 2>/dev/null | grep -q "arcfour-hmac" && rc4=1
+
+krb5kdc -n -r "$realm" >"$dir/kdc.out" 2>&1 &
+kdc_pid=$!
+# Ready once it answers: MIT's own kinit is the probe.
+up=0
+for _ in $(seq 1 50); do
+    if ! kill -0 "$kdc_pid" 2>/dev/null; then break; fi
+    if echo "$pw" | kinit alice >/dev/null 2>&1; then up=1; break; fi
+    sleep 0.1
+done
+if [ $up = 1 ]; then
+    ok "krb5kdc (pid $kdc_pid) answers on 127.0.0.1:$port, MIT kinit works"
+else
+    bad "krb5kdc started"; sed 's/^/    /' "$dir/kdc.out" "$dir/kdc.log" 2>/dev/null; finish
+fi
+if kvno HTTP/localhost >/dev/null 2>&1; then ok "MIT kvno HTTP/localhost"; else bad "MIT kvno HTTP/localhost"; fi
+
+# The core's exchanges: one PASS/FAIL line per case.
+out=$("$prog" "$port" "$realm" "$pw" "$dir/service.keytab" "$rc4" 2>&1)
+prc=$?
+echo "$out"
+pass=$((pass + $(grep -c '^PASS ' <<<"$out")))
+fail=$((fail + $(grep -c '^FAIL ' <<<"$out")))
+if [ $prc -ne 0 ] && ! grep -q '^FAIL ' <<<"$out"; then bad "kdc_exchange exited with $prc"; fi
+if [ "$fail" -ne 0 ]; then echo "    (KDC log: $dir/kdc.log)"; tail -n 20 "$dir/kdc.log" | sed 's/^/    /'; fi
+finish
