@@ -26,6 +26,7 @@ struct slot {
     struct shim_object *obj;   /* NULL when free */
     uint64_t generation;
     uint32_t next_free;        /* index + 1 of the next free slot, 0 ends */
+    uint32_t held;             /* handles_hold: live for no one until let go */
 };
 
 static sys_mutex table_lock;
@@ -42,6 +43,7 @@ void shim_object_init(struct shim_object *obj, enum shim_kind kind,
     obj->kind = kind;
     obj->pkg = pkg;
     obj->destroy = destroy;
+    obj->retire = NULL;
     atomic_fetch_add(&live_objects, 1);
 }
 
@@ -54,9 +56,25 @@ void shim_object_put(struct shim_object *obj)
 {
     if (!obj) return;
     if (atomic_fetch_sub(&obj->refs, 1) == 1) {
+        if (obj->retire) obj->retire(obj);
         atomic_fetch_sub(&live_objects, 1);
         obj->destroy(obj);
     }
+}
+
+shim_status shim_object_retire(struct shim_object *obj, shim_status (*op)(struct shim_object *obj))
+{
+    /* Only this caller holds it, and without a handle nobody can take a
+     * new reference: the package's answer is the caller's. */
+    if (atomic_load(&obj->refs) == 1) {
+        shim_status st = op ? op(obj) : SHIM_OK;
+        shim_object_put(obj);
+        return st;
+    }
+    /* Published by the release below: whichever put is last sees it. */
+    obj->retire = op;
+    shim_object_put(obj);
+    return SHIM_OK;
 }
 
 static int grow(void)
@@ -99,8 +117,9 @@ shim_status handles_insert(struct shim_object *obj, struct shim_handle *out)
     return SHIM_OK;
 }
 
-/* Called with the lock held; returns the slot index or -1. */
-static long find(const struct shim_handle *h, enum shim_kind kind)
+/* Called with the lock held; returns the slot index or -1.  A held slot is
+ * found only by its holder (held != 0). */
+static long find_slot(const struct shim_handle *h, enum shim_kind kind, uint32_t held)
 {
     if (!h) return -1;
     uintptr_t lower = h->lower;
@@ -109,9 +128,14 @@ static long find(const struct shim_handle *h, enum shim_kind kind)
     if (!index || index > used_slots) return -1;
     index--;
     struct slot *s = &slots[index];
-    if (!s->obj || s->obj->kind != kind) return -1;
+    if (!s->obj || s->obj->kind != kind || s->held != held) return -1;
     if (h->upper != (uintptr_t)(s->generation ^ cookie)) return -1;
     return (long)index;
+}
+
+static long find(const struct shim_handle *h, enum shim_kind kind)
+{
+    return find_slot(h, kind, 0);
 }
 
 struct shim_object *handles_get(const struct shim_handle *h, enum shim_kind kind)
@@ -127,15 +151,10 @@ struct shim_object *handles_get(const struct shim_handle *h, enum shim_kind kind
     return obj;
 }
 
-shim_status handles_remove(const struct shim_handle *h, enum shim_kind kind,
-                           struct shim_object **ret)
+/* Frees slot i (the lock is held) and returns its object, whose table
+ * reference moves to the caller. */
+static struct shim_object *free_slot(long i, enum shim_kind kind)
 {
-    sys_mutex_lock(&table_lock);
-    long i = find(h, kind);
-    if (i < 0) {
-        sys_mutex_unlock(&table_lock);
-        return SHIM_E_INVALID_HANDLE;
-    }
     struct slot *s = &slots[i];
     struct shim_object *obj = s->obj;
     s->obj = NULL;
@@ -146,11 +165,53 @@ shim_status handles_remove(const struct shim_handle *h, enum shim_kind kind,
         else first_free = (uint32_t)i + 1;
         last_free = (uint32_t)i + 1;
     }
+    s->held = 0;
     live_kind[kind]--;
+    return obj;
+}
+
+shim_status handles_remove(const struct shim_handle *h, enum shim_kind kind,
+                           struct shim_object **ret)
+{
+    sys_mutex_lock(&table_lock);
+    long i = find(h, kind);
+    if (i < 0) {
+        sys_mutex_unlock(&table_lock);
+        return SHIM_E_INVALID_HANDLE;
+    }
+    struct shim_object *obj = free_slot(i, kind);
     sys_mutex_unlock(&table_lock);
     if (ret) *ret = obj;          /* the table's reference moves to the caller */
     else shim_object_put(obj);
     return SHIM_OK;
+}
+
+shim_status handles_hold(const struct shim_handle *h, enum shim_kind kind, struct shim_object **obj)
+{
+    sys_mutex_lock(&table_lock);
+    long i = find(h, kind);
+    if (i < 0) {
+        sys_mutex_unlock(&table_lock);
+        return SHIM_E_INVALID_HANDLE;
+    }
+    slots[i].held = 1;
+    *obj = slots[i].obj;
+    shim_object_ref(*obj);
+    sys_mutex_unlock(&table_lock);
+    return SHIM_OK;
+}
+
+struct shim_object *handles_unhold(const struct shim_handle *h, enum shim_kind kind, int remove)
+{
+    struct shim_object *obj = NULL;
+    sys_mutex_lock(&table_lock);
+    long i = find_slot(h, kind, 1);
+    if (i >= 0) {
+        if (remove) obj = free_slot(i, kind);
+        else slots[i].held = 0;
+    }
+    sys_mutex_unlock(&table_lock);
+    return obj;
 }
 
 int handles_test_set_generation(struct shim_handle *h, enum shim_kind kind, uint64_t generation)

@@ -6,20 +6,38 @@
 
 #define RETURN(st) do { SECURITY_STATUS r_ = (st); TRACE("-> %08lx\n", (unsigned long)r_); return r_; } while (0)
 
+/* DELETE_OLD: the exported context lives on in the blob, so this process's
+ * copy must not take one more message.  The handle is held first -- dead to
+ * every other thread, and to a second DELETE_OLD export -- and the calls
+ * already inside the context are let finish, so the blob is the context's
+ * last state.  Then the handle goes, as if DeleteSecurityContext had been
+ * called; or, when the export fails, it is live again, untouched. */
+static SECURITY_STATUS export_delete_old(PCtxtHandle ctx, ULONG flags, PSecBuffer packed, HANDLE *token)
+{
+    struct shim_object *obj;
+    if (handles_hold(SHIM_H(ctx), SHIM_KIND_CTXT, &obj) != SEC_E_OK) {
+        WARN("bad context handle %s\n", dbg_handle(SHIM_H(ctx)));
+        return SEC_E_INVALID_HANDLE;
+    }
+    /* the table's reference and ours; a package that cannot export is not
+     * waited for (its calls may block on the network) */
+    while (obj->pkg->ops->export_context && atomic_load(&obj->refs) > 2) SwitchToThread();
+    SECURITY_STATUS st = context_export(obj, flags, (struct shim_buffer *)packed, token);
+    shim_object_put(obj);
+    struct shim_object *old = handles_unhold(SHIM_H(ctx), SHIM_KIND_CTXT, st == SEC_E_OK);
+    if (old) ctx_release(old);
+    return st;
+}
+
 SECURITY_STATUS WINAPI ExportSecurityContext(PCtxtHandle ctx, ULONG flags, PSecBuffer packed, HANDLE *token)
 {
     TRACE("(%s, %#lx, %p, %p)\n", dbg_handle(SHIM_H(ctx)), (unsigned long)flags, (void *)packed, (void *)token);
+    if (packed && (flags & SHIM_EXPORT_DELETE_OLD)) RETURN(export_delete_old(ctx, flags, packed, token));
     struct shim_object *obj = ctx_get(ctx);
     if (!obj) RETURN(SEC_E_INVALID_HANDLE);
     SECURITY_STATUS st = packed ? context_export(obj, flags, (struct shim_buffer *)packed, token)
                                 : SEC_E_INVALID_PARAMETER;
     shim_object_put(obj);
-    if (st == SEC_E_OK && (flags & SHIM_EXPORT_DELETE_OLD)) {
-        /* The exported context lives on in the blob; this process's copy
-         * and its handle go, as if DeleteSecurityContext had been called. */
-        struct shim_object *old;
-        if (handles_remove(SHIM_H(ctx), SHIM_KIND_CTXT, &old) == SEC_E_OK) ctx_release(old);
-    }
     RETURN(st);
 }
 

@@ -119,8 +119,13 @@ struct foreign {
 #define OBJT(obj) T((obj)->pkg)
 #define SLOT(tbl, slot) do { if (!(tbl)->slot) return SEC_E_UNSUPPORTED_FUNCTION; } while (0)
 
+/* The package's own handle.  A provider may hand back another one from a
+ * later InitializeSecurityContext/AcceptSecurityContext, while other
+ * threads are passing the old one to it: it is read and written under the
+ * lock, and each call gets its own copy. */
 struct host_obj {
     struct shim_object hdr;
+    SRWLOCK lock;
     SecHandle h;
 };
 
@@ -134,11 +139,30 @@ static struct host_obj *host_obj_new(enum shim_kind kind, const struct shim_pack
     struct host_obj *o = malloc(sizeof(*o));
     if (!o) return NULL;
     shim_object_init(&o->hdr, kind, pkg, host_obj_destroy);
+    InitializeSRWLock(&o->lock);
     o->h = *h;
     return o;
 }
 
-#define HOSTH(obj) (&((struct host_obj *)(obj))->h)
+static SecHandle *host_handle(struct shim_object *obj, SecHandle *copy)
+{
+    struct host_obj *o = (struct host_obj *)obj;
+    AcquireSRWLockShared(&o->lock);
+    *copy = o->h;
+    ReleaseSRWLockShared(&o->lock);
+    return copy;
+}
+
+static void host_handle_set(struct shim_object *obj, const SecHandle *h)
+{
+    struct host_obj *o = (struct host_obj *)obj;
+    AcquireSRWLockExclusive(&o->lock);
+    o->h = *h;
+    ReleaseSRWLockExclusive(&o->lock);
+}
+
+/* A copy of the package's handle, living to the end of the enclosing block. */
+#define HOSTH(obj) host_handle((obj), &(SecHandle){ 0, 0 })
 #define PKGNAME(pkg) ((SEC_WCHAR *)(pkg)->info.name)
 
 static shim_status host_acquire(const struct shim_package *pkg, const shim_wchar *principal,
@@ -242,7 +266,7 @@ static shim_status host_context_call(struct shim_ctx_call *c, BOOL initiate)
     c->attrs = attrs;
     c->expiry = ts.QuadPart;
     if (c->ctx) {
-        if (got_handle) *HOSTH(c->ctx) = newh;
+        if (got_handle) host_handle_set(c->ctx, &newh);
     } else if (got_handle) {
         struct host_obj *o = host_obj_new(SHIM_KIND_CTXT, pkg, &newh);
         if (!o) {

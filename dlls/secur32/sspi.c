@@ -24,9 +24,7 @@ struct shim_object *ctx_get(PCtxtHandle h)
 
 SECURITY_STATUS ctx_release(struct shim_object *ctx)
 {
-    SECURITY_STATUS st = OPS(ctx)->delete_context ? OPS(ctx)->delete_context(ctx) : SEC_E_OK;
-    shim_object_put(ctx);
-    return st;
+    return shim_object_retire(ctx, OPS(ctx)->delete_context);
 }
 
 SECURITY_STATUS ctx_insert(struct shim_object *ctx, PCtxtHandle h)
@@ -79,9 +77,8 @@ SECURITY_STATUS WINAPI FreeCredentialsHandle(PCredHandle cred)
         WARN("bad credential handle %s\n", dbg_handle(SHIM_H(cred)));
         RETURN(st);
     }
-    if (OPS(obj)->free_credentials) st = OPS(obj)->free_credentials(obj);
-    shim_object_put(obj);
-    RETURN(st);
+    /* The package frees it when no call on it is running any more. */
+    RETURN(shim_object_retire(obj, OPS(obj)->free_credentials));
 }
 
 SECURITY_STATUS WINAPI QueryCredentialsAttributesW(PCredHandle cred, ULONG attr, void *buf)

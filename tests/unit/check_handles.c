@@ -166,6 +166,75 @@ START_TEST(reference_outlives_handle)
 }
 END_TEST
 
+/* The package's delete (retire's op) waits for the last reference: never
+ * under a call another thread is still making. */
+static int retired, retired_before_destroy;
+
+static shim_status retire_op(struct shim_object *obj)
+{
+    (void)obj;
+    retired++;
+    retired_before_destroy = retired && destroyed == 0;
+    return 0x1234;
+}
+
+START_TEST(retire_waits_for_last_reference)
+{
+    struct shim_handle h;
+    struct shim_object *o = new_obj(SHIM_KIND_CTXT), *removed;
+    retired = 0;
+    destroyed = 0;
+    ck_assert_int_eq(handles_insert(o, &h), 0);
+    struct shim_object *in_call = handles_get(&h, SHIM_KIND_CTXT);   /* another thread's call */
+    ck_assert_int_eq(handles_remove(&h, SHIM_KIND_CTXT, &removed), 0);
+    ck_assert_int_eq(shim_object_retire(removed, retire_op), 0);     /* deferred: OK now */
+    ck_assert_int_eq(retired, 0);
+    ck_assert_int_eq(destroyed, 0);
+    shim_object_put(in_call);                                         /* the call returns */
+    ck_assert_int_eq(retired, 1);
+    ck_assert_int_eq(retired_before_destroy, 1);
+    ck_assert_int_eq(destroyed, 1);
+
+    /* alone: the op runs at once and its status is the caller's */
+    o = new_obj(SHIM_KIND_CTXT);
+    ck_assert_int_eq(shim_object_retire(o, retire_op), 0x1234);
+    ck_assert_int_eq(retired, 2);
+    ck_assert_int_eq(destroyed, 2);
+}
+END_TEST
+
+/* A held handle is dead to everyone but its holder, who removes it or
+ * makes it live again. */
+START_TEST(hold_and_unhold)
+{
+    struct shim_handle h;
+    struct shim_object *o = new_obj(SHIM_KIND_CTXT), *held, *again;
+    destroyed = 0;
+    ck_assert_int_eq(handles_insert(o, &h), 0);
+    ck_assert_int_eq(handles_hold(&h, SHIM_KIND_CTXT, &held), 0);
+    ck_assert_ptr_eq(held, o);
+    ck_assert_ptr_null(handles_get(&h, SHIM_KIND_CTXT));
+    ck_assert_int_eq(handles_hold(&h, SHIM_KIND_CTXT, &again), SHIM_E_INVALID_HANDLE);   /* a second holder */
+    ck_assert_int_eq(handles_remove(&h, SHIM_KIND_CTXT, NULL), SHIM_E_INVALID_HANDLE);
+    /* let go, unchanged: the same handle works again */
+    ck_assert_ptr_null(handles_unhold(&h, SHIM_KIND_CTXT, 0));
+    struct shim_object *got = handles_get(&h, SHIM_KIND_CTXT);
+    ck_assert_ptr_eq(got, o);
+    shim_object_put(got);
+    /* held again, and removed: the table's reference comes back */
+    ck_assert_int_eq(handles_hold(&h, SHIM_KIND_CTXT, &again), 0);
+    struct shim_object *table_ref = handles_unhold(&h, SHIM_KIND_CTXT, 1);
+    ck_assert_ptr_eq(table_ref, o);
+    ck_assert_ptr_null(handles_get(&h, SHIM_KIND_CTXT));
+    ck_assert_ptr_null(handles_unhold(&h, SHIM_KIND_CTXT, 1));   /* not held any more */
+    shim_object_put(table_ref);
+    ck_assert_int_eq(destroyed, 0);
+    shim_object_put(again);
+    shim_object_put(held);
+    ck_assert_int_eq(destroyed, 1);
+}
+END_TEST
+
 START_TEST(many_and_counters)
 {
     enum { N = 100000 };
@@ -229,6 +298,8 @@ int main(void)
     TCase *core = tcase_create("Core");
     tcase_add_test(core, insert_get_remove);
     tcase_add_test(core, reference_outlives_handle);
+    tcase_add_test(core, retire_waits_for_last_reference);
+    tcase_add_test(core, hold_and_unhold);
     suite_add_tcase(s, core);
     TCase *bad = tcase_create("Bad handles");
     tcase_add_test(bad, made_up_handles);

@@ -43,6 +43,52 @@ static void init_desc(SecBufferDesc *d, SecBuffer *b, ULONG n)
     d->pBuffers = b;
 }
 
+struct slow_call {
+    CtxtHandle ctx;
+    SECURITY_STATUS st;
+};
+
+static DWORD WINAPI slow_encrypt(void *arg)
+{
+    struct slow_call *c = arg;
+    char data[] = "SLOW message", sig[16];
+    SecBuffer b[2] = { { sizeof(data), SECBUFFER_DATA, data }, { sizeof(sig), SECBUFFER_TOKEN, sig } };
+    SecBufferDesc d = { SECBUFFER_VERSION, 2, b };
+    c->st = EncryptMessage(&c->ctx, 0, &d, 0);
+    return 0;
+}
+
+/* DeleteSecurityContext while another thread is inside EncryptMessage on
+ * the same context: the caller's handle dies at once, but the provider's
+ * DeleteSecurityContext waits for the running call to return. */
+static void delete_during_call(const WCHAR *pkg, const char *dll, CtxtHandle *ctx)
+{
+    HMODULE m = GetModuleHandleA(dll);
+    LONG (WINAPI *violations)(void) = m ? (void *)GetProcAddress(m, "FakeSspViolations") : NULL;
+    struct slow_call call = { *ctx, 0xdeadbeef };
+    LONG c, x, b, x_before;
+    if (!violations) {
+        skip("%s has no FakeSspViolations\n", dll);
+        return;
+    }
+    provider_live(dll, &c, &x_before, &b);
+    HANDLE t = CreateThread(NULL, 0, slow_encrypt, &call, 0, NULL);
+    Sleep(100);    /* the thread is inside the provider's EncryptMessage */
+    SECURITY_STATUS st = DeleteSecurityContext(ctx);
+    ok(st == SEC_E_OK, "%ls: DeleteSecurityContext during a call: %08lx\n", pkg, st);
+    st = DeleteSecurityContext(ctx);
+    ok(st == SEC_E_INVALID_HANDLE, "%ls: the handle outlived its deletion: %08lx\n", pkg, st);
+    provider_live(dll, &c, &x, &b);
+    ok(x == x_before, "%ls: the provider's context went while its call ran (%ld -> %ld)\n", pkg, x_before, x);
+    WaitForSingleObject(t, 10000);
+    CloseHandle(t);
+    ok(call.st == SEC_E_OK, "%ls: the running EncryptMessage: %08lx\n", pkg, call.st);
+    ok(violations() == 0, "%ls: the provider saw %ld deletions under a running call\n", pkg, violations());
+    provider_live(dll, &c, &x, &b);
+    ok(x == x_before - 1, "%ls: the provider's context was not deleted after the call (%ld -> %ld)\n", pkg,
+       x_before, x);
+}
+
 /* A whole conversation through the provider's package: credentials (one of
  * them through the A entry point), the handshake, signing and sealing both
  * ways, the slots the provider leaves empty, and everything released. */
@@ -146,7 +192,7 @@ static void use_package(const WCHAR *pkg, const char *pkg_a, const char *dll, BO
     ok(DeleteSecurityContext(&bogus) == SEC_E_INVALID_HANDLE, "a made-up handle was accepted\n");
 
     ok(DeleteSecurityContext(&cctx) == SEC_E_OK, "%ls: DeleteSecurityContext (client) failed\n", pkg);
-    ok(DeleteSecurityContext(&sctx) == SEC_E_OK, "%ls: DeleteSecurityContext (server) failed\n", pkg);
+    delete_during_call(pkg, dll, &sctx);
     ok(FreeCredentialsHandle(&ccred) == SEC_E_OK, "%ls: FreeCredentialsHandle failed\n", pkg);
     ok(FreeCredentialsHandle(&scred) == SEC_E_OK, "%ls: FreeCredentialsHandle failed\n", pkg);
     provider_live(dll, &c, &x, &b);

@@ -41,7 +41,17 @@ static LONG live_creds, live_ctxs, live_bufs;
 static HANDLE private_heap;   /* tokens it allocates come from here, not the process heap */
 
 struct fake_cred { ULONG use; };
-struct fake_ctx { int done, server; ULONG seq_out, seq_in; };
+struct fake_ctx { int done, server; ULONG seq_out, seq_in; LONG busy; };
+
+/* Deletions of a context while one of its calls was still running: the
+ * secur32 in front must never let that happen (the package would free the
+ * context under its own call). */
+static LONG violations;
+
+EXPORT LONG WINAPI FakeSspViolations(void)
+{
+    return violations;
+}
 
 /* WINAPI, as ssp.c calls it: on i686 a cdecl callee would leave the caller's
  * stack 12 bytes off. */
@@ -199,6 +209,12 @@ static SECURITY_STATUS SEC_ENTRY fake_delete(PCtxtHandle ctx)
 {
     struct fake_ctx *x = get(ctx);
     if (!x) return SEC_E_INVALID_HANDLE;
+    if (x->busy) {
+        /* kept, so that the running call does not crash the test */
+        InterlockedIncrement(&violations);
+        ctx->dwLower = 0;
+        return SEC_E_OK;
+    }
     HeapFree(GetProcessHeap(), 0, x);
     ctx->dwLower = 0;
     InterlockedDecrement(&live_ctxs);
@@ -284,8 +300,14 @@ static SECURITY_STATUS SEC_ENTRY fake_encrypt(PCtxtHandle ctx, ULONG qop, PSecBu
     (void)qop; (void)seq;
     if (!x) return SEC_E_INVALID_HANDLE;
     if (!x->done) return SEC_E_OUT_OF_SEQUENCE;
+    /* A message starting "SLOW" takes its time: long enough for another
+     * thread to delete the context meanwhile. */
+    SecBuffer *d = find(msg, SECBUFFER_DATA);
+    InterlockedIncrement(&x->busy);
+    if (d && d->cbBuffer >= 4 && !memcmp(d->pvBuffer, "SLOW", 4)) Sleep(400);
     SECURITY_STATUS st = sign(x, msg);
     if (st == SEC_E_OK) xor_data(msg);
+    InterlockedDecrement(&x->busy);
     return st;
 }
 
