@@ -17,3 +17,12 @@ $(KRB_NATIVE): $(KRB_TEST_OBJS) $(B)/native/libcore.a
 .PHONY: check-kerberos
 check-kerberos: $(KRB_NATIVE)
 	@tests/kerberos/run.sh $(B)
+
+# The same program under ASan/UBSan, for a run by hand:
+#   KDC_EXCHANGE=build/asan/tests/kdc_exchange tests/kerberos/run.sh build
+$(B)/asan/obj/tests/kerberos/%.o: tests/kerberos/%.c tests/kerberos/kdc_transport.h $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC_NATIVE) $(CFLAGS_NATIVE) $(SAN) -Itests/kerberos -c $< -o $@
+$(B)/asan/tests/kdc_exchange: $(KRB_TEST_OBJS:$(B)/native/%=$(B)/asan/%) $(B)/asan/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC_NATIVE) $(SAN) -o $@ $^ -lpthread

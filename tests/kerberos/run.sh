@@ -7,10 +7,11 @@
 # The system's /etc/krb5.conf is never read: KRB5_CONFIG and
 # KRB5_KDC_PROFILE point at this run's own files.
 # Ends with "kerberos: N passed, N failed".
+# KDC_EXCHANGE names another build of the program (ASan, valgrind wrapper).
 # Usage: tests/kerberos/run.sh BUILD_DIR
 set -u
 b=${1:-build}
-prog=$b/native/tests/kdc_exchange
+prog=${KDC_EXCHANGE:-$b/native/tests/kdc_exchange}
 pass=0 fail=0
 ok() { echo "PASS $1"; pass=$((pass + 1)); }
 bad() { echo "FAIL $1"; fail=$((fail + 1)); }
