@@ -235,16 +235,18 @@ static int on_reply(struct krb_as *as, const uint8_t *in, size_t len)
         return KRB_E_MALFORMED;
     if (!offered(as, rep.enc.etype))
         return KRB_E_MODIFIED;
-    /* The AS-REP's ETYPE-INFO2 has the last word on the salt. */
-    rc = pick_etype_info2(as, rep.pa, rep.n_pa, &info);
-    if (rc == KRB_OK && info.etype == rep.enc.etype)
-        rc = derive_key(as, info.etype, &info);
-    else if (!as->have_key || as->key.etype != rep.enc.etype)
-        rc = derive_key(as, rep.enc.etype, NULL);
-    else
-        rc = KRB_OK;
-    if (rc)
-        return rc;
+    /* The key pre-authentication proved is the one the reply uses, unless
+     * the KDC chose another etype; then the AS-REP's own ETYPE-INFO2 (or the
+     * default salt) gives it.  Deriving again would cost a second PBKDF2. */
+    if (!as->have_key || as->key.etype != rep.enc.etype) {
+        rc = pick_etype_info2(as, rep.pa, rep.n_pa, &info);
+        if (rc == KRB_OK && info.etype == rep.enc.etype)
+            rc = derive_key(as, info.etype, &info);
+        else
+            rc = derive_key(as, rep.enc.etype, NULL);
+        if (rc)
+            return rc;
+    }
     rc = krb_open_kdc_rep(&as->key, KRB_KU_AS_REP_ENC, &rep, &enc);
     if (rc == KRB_E_MODIFIED)
         return KRB_E_LOGON_DENIED;  /* no pre-auth: a wrong password shows here */
