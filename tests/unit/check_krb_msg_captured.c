@@ -230,6 +230,72 @@ START_TEST(test_as_state_machine)
 }
 END_TEST
 
+/* A TGS-REQ made with the TGT of the captured AS-REP: its authenticator
+ * opens under the session key (usage 7) and its checksum (usage 6) covers
+ * the req-body exactly as sent. */
+START_TEST(test_tgs_request)
+{
+    struct krb_kdc_rep *rep = malloc(sizeof(*rep));
+    struct krb_kdc_req *req = malloc(sizeof(*req));
+    struct krb_tgs *tgs = malloc(sizeof(*tgs));
+    struct krb_enc_kdc_rep enc;
+    struct krb_creds tgt = { 0 };
+    struct krb_ap_req ap;
+    struct krb_authenticator a;
+    struct krb_error e = { .code = KRB_ERR_RESPONSE_TOO_BIG, .stime = 1796310102 };
+    struct bytes_writer w, ew;
+    struct bytes_reader r;
+    uint8_t *plain;
+    size_t plen;
+    char text[64];
+
+    open_as_rep(krb_cap_as_rep_nopreauth, sizeof(krb_cap_as_rep_nopreauth), "SSPI.TESTnopreauth", KRB_KU_AS_REP_ENC,
+                NULL, rep, &enc);
+    tgt.key = enc.key;
+    strcpy(tgt.crealm, rep->crealm);
+    tgt.cname = rep->cname;
+    tgt.ticket = (uint8_t *)rep->ticket.whole.p;
+    tgt.ticket_len = rep->ticket.whole.len;
+    ck_assert_int_eq(krb_tgs_init(tgs, &tgt, "HTTP/localhost", NULL), 0);
+    bytes_writer_init_heap(&w, BYTES_NO_LIMIT);
+    ck_assert_int_eq(krb_tgs_step(tgs, NULL, 0, &w), KRB_CONTINUE);
+    bytes_reader_init(&r, w.buf, w.len);
+    ck_assert_int_eq(krb_kdc_req_decode(&r, req), 0);
+    ck_assert_int_eq(req->msg_type, KRB_TAG_TGS_REQ);
+    ck_assert(!req->has_cname);
+    ck_assert_str_eq(krb_principal_text(&req->sname, text, sizeof(text)), "HTTP/localhost");
+    ck_assert_int_eq(req->pa[0].type, KRB_PA_TGS_REQ);
+    bytes_reader_init(&r, req->pa[0].value.p, req->pa[0].value.len);
+    ck_assert_int_eq(krb_ap_req_decode(&r, &ap), 0);
+    ck_assert_uint_eq(ap.ticket.whole.len, tgt.ticket_len);
+    ck_assert_mem_eq(ap.ticket.whole.p, tgt.ticket, tgt.ticket_len);
+    ck_assert_int_eq(krb_open(&tgt.key, KRB_KU_TGS_REQ_AUTH, &ap.authenticator, &plain, &plen), 0);
+    bytes_reader_init(&r, plain, plen);
+    ck_assert_int_eq(krb_authenticator_decode(&r, &a), 0);
+    ck_assert_str_eq(krb_principal_text(&a.cname, text, sizeof(text)), "nopreauth");
+    ck_assert(a.has_cksum);
+    ck_assert_int_eq(krb_crypto_verify_checksum(&tgt.key, KRB_KU_TGS_REQ_CKSUM, a.cksum.type, req->body.p,
+                                                req->body.len, a.cksum.value.p, a.cksum.value.len), 0);
+    free(plain);
+    /* RESPONSE_TOO_BIG leaves the exchange where it was; the real reply,
+     * made for another nonce, is then refused. */
+    strcpy(e.realm, "SSPI.TEST");
+    krb_principal_parse("krbtgt/SSPI.TEST", KRB_NT_SRV_INST, &e.sname);
+    bytes_writer_init_heap(&ew, BYTES_NO_LIMIT);
+    ck_assert_int_eq(krb_error_encode(&ew, &e), 0);
+    ck_assert_int_eq(krb_tgs_step(tgs, ew.buf, ew.len, &w), KRB_E_RESPONSE_TOO_BIG);
+    ck_assert_int_eq(krb_tgs_step(tgs, krb_cap_tgs_rep, sizeof(krb_cap_tgs_rep), &w), KRB_E_MODIFIED);
+    krb_tgs_free(tgs);
+    bytes_writer_free(&ew);
+    bytes_writer_free(&w);
+    crypto_wipe(&enc, sizeof(enc));
+    crypto_wipe(&tgt, sizeof(tgt));
+    free(rep);
+    free(req);
+    free(tgs);
+}
+END_TEST
+
 START_TEST(test_truncation)
 {
     for (size_t m = 0; m < N_CAPTURED; m++) {
@@ -309,6 +375,7 @@ int main(void)
     tcase_add_test(tc, test_as_and_tgs_replies);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_as_state_machine);
+    tcase_add_test(tc, test_tgs_request);
     suite_add_tcase(s, tc);
     tc = tcase_create("Limits");
     tcase_set_timeout(tc, 120);
