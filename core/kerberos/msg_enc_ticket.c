@@ -2,6 +2,7 @@
 /* EncTicketPart [3] (RFC 4120 5.3): what a service finds when it opens a
  * ticket with its own key (usage 2).  Only decoding: tickets are the KDC's
  * to make.  The server step (AcceptSecurityContext) builds on this. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "msg_util.h"
@@ -34,5 +35,22 @@ int krb_enc_ticket_decode(struct bytes_reader *r, struct krb_enc_ticket *out)
         crypto_wipe(&out->key, sizeof(out->key));
         r->failed = 1;
     }
+    return rc;
+}
+
+int krb_ticket_open(const struct krb_key *service_key, const struct krb_ticket *t, struct krb_enc_ticket *out)
+{
+    struct bytes_reader r;
+    uint8_t *plain;
+    size_t len;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if ((rc = krb_open(service_key, KRB_KU_TICKET, &t->enc, &plain, &len)))
+        return rc;
+    bytes_reader_init(&r, plain, len);
+    rc = krb_enc_ticket_decode(&r, out);
+    crypto_wipe(plain, len);
+    free(plain);
     return rc;
 }

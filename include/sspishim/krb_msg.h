@@ -230,6 +230,11 @@ struct krb_enc_ticket {
     int64_t authtime, endtime;
 };
 int krb_enc_ticket_decode(struct bytes_reader *r, struct krb_enc_ticket *out);
+/* What a service does with a ticket: open its enc-part with the service's
+ * long-term key (usage 2) and decode it.  0, or a KRB_CRYPTO_* code from
+ * the decryption (BAD_ETYPE when the key is of another etype), or a
+ * DER_ERR_* for a plaintext that does not decode. */
+int krb_ticket_open(const struct krb_key *service_key, const struct krb_ticket *t, struct krb_enc_ticket *out);
 
 /* Seals plain under key/usage into a fresh heap buffer for an
  * EncryptedData, or opens one; both wipe what they should.  0 or a
