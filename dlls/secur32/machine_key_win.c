@@ -154,10 +154,13 @@ static BOOL write_all(HANDLE h, const void *data, size_t len)
     return TRUE;
 }
 
-/* Written to a temporary file beside it, then renamed without
- * MOVEFILE_REPLACE_EXISTING: the rename fails if the name exists, and
- * under Wine wineserver checks and renames in one step for every process
- * of the prefix, so the file appears whole or not at all. */
+/* Written to a temporary file beside it, then given its name with a hard
+ * link: CreateHardLinkW ends in link(), which the kernel makes fail when
+ * the name exists, whatever process or wineserver is racing (two prefixes
+ * may share one key file through SSPISHIM_MACHINE_KEY).  Where there are no
+ * hard links, a rename without MOVEFILE_REPLACE_EXISTING instead: wineserver
+ * checks and renames in one step, but only for the processes of its own
+ * prefix.  Either way the file appears whole or not at all. */
 int sys_create_exclusive(const char *path, const void *data, size_t len)
 {
     static LONG serial;
@@ -185,7 +188,13 @@ int sys_create_exclusive(const char *path, const void *data, size_t len)
         DeleteFileW(tmp);
         goto done;
     }
-    if (MoveFileExW(tmp, wpath, MOVEFILE_WRITE_THROUGH)) {
+    if (CreateHardLinkW(wpath, tmp, NULL)) {
+        DeleteFileW(tmp);
+        ret = 0;
+    } else if (GetLastError() == ERROR_ALREADY_EXISTS || GetLastError() == ERROR_FILE_EXISTS) {
+        DeleteFileW(tmp);
+        ret = 1;
+    } else if (MoveFileExW(tmp, wpath, MOVEFILE_WRITE_THROUGH)) {
         ret = 0;
     } else {
         DWORD err = GetLastError();

@@ -225,6 +225,32 @@ if [ -f "$wow/secur32.dll" ]; then
     mv "$work/syswow64-secur32.dll" "$wow/secur32.dll"
 fi
 
+# Two prefixes, two wineservers, one key file (SSPISHIM_MACHINE_KEY): when
+# both create it at once, one key wins and every blob made in either
+# prefix opens with it.  Called with WINEPREFIX set to the second prefix.
+shared_key_race() {
+    local round i pids=() second=$WINEPREFIX
+    [ -x "$b/native/sspishim-inspect" ] || return 0
+    echo "== one key file, two prefixes racing to create it"
+    for round in 1 2 3; do
+        local key="$work/shared-$round.key"
+        pids=()
+        for i in 1 2 3 4; do
+            (cd "$work/x86_64" && WINEPREFIX=$main_prefix SSPISHIM_MACHINE_KEY=$key \
+                timeout 120 wine ./export.exe --blob "..\\race-$round-a$i.bin" >/dev/null 2>&1) & pids+=($!)
+            (cd "$work/i686" && WINEPREFIX=$second SSPISHIM_MACHINE_KEY=$key \
+                timeout 120 wine ./export.exe --blob "..\\race-$round-b$i.bin" >/dev/null 2>&1) & pids+=($!)
+        done
+        wait "${pids[@]}"
+        check "shared key, round $round: the key file exists" test -s "$key"
+        local opened=0 blob
+        for blob in "$work"/race-$round-*.bin; do
+            "$src/tools/sspishim-inspect" --key "$key" "$blob" >/dev/null 2>&1 && opened=$((opened + 1))
+        done
+        check "shared key, round $round: all 8 blobs open with the one key ($opened did)" test "$opened" -eq 8
+    done
+}
+
 # A 32-bit prefix (WINEARCH=win32): system32 is the 32-bit folder, and the
 # installer is given it without asking a Windows program.  Run straight
 # after wineboot, before wineserver has written system.reg.
@@ -237,6 +263,7 @@ if [[ " $runnable " == *" i686 "* ]]; then
         check "win32: setup waits for a new prefix's registry" "$src/tools/sspishim-setup" install --dlls "$b"
         "$src/tools/sspishim-setup" uninstall >/dev/null 2>&1
         prefix_wide win32 i686
+        shared_key_race
     else
         cat "$work/wineboot32.log"
         check "win32: wineboot" false
