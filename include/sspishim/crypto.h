@@ -1,6 +1,6 @@
 /* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The few primitives NTLM is built from: MD4 (the NT hash), MD5, HMAC-MD5
- * and RC4.  Each has an incremental form (init, update..., final) and a
+/* The few primitives NTLM is built from: MD4 (the NT hash), MD5, HMAC-MD5,
+ * RC4 and CRC-32.  Each has an incremental form (init, update..., final) and a
  * one-shot form.  final() wipes the state, so a finished context holds no
  * key material; call init again to reuse it.  Plain C11 with no platform
  * headers: the same code runs in the DLL and in the native unit tests. */
@@ -60,6 +60,12 @@ struct crypto_rc4 {
 
 void crypto_rc4_init(struct crypto_rc4 *ctx, const uint8_t *key, size_t len);
 void crypto_rc4_crypt(struct crypto_rc4 *ctx, const uint8_t *in, uint8_t *out, size_t len);
+
+/* CRC-32 as zlib's crc32() and IEEE 802.3: start with 0, pass each result
+ * back in to continue over the next piece ("123456789" gives 0xcbf43926).
+ * A checksum, not a MAC: NTLM without extended session security (MS-NLMP
+ * 3.4.4.1) encrypts it. */
+uint32_t crypto_crc32(uint32_t crc, const void *data, size_t len);
 
 /* Zeroes memory in a way the compiler may not drop as a dead store. */
 void crypto_wipe(void *p, size_t n);
