@@ -52,6 +52,7 @@ static void get_dir(struct bytes_reader *r, struct ntlm_seal_dir *d)
     d->rc4.j = bytes_get_u8(r);
     bytes_get(r, d->rc4.s, sizeof(d->rc4.s));
     d->key_exch = bytes_get_u8(r) != 0;
+    d->ess = true;
 }
 
 static void put_name(struct bytes_writer *w, const struct ntlm_name *n)

@@ -1,6 +1,7 @@
 /* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
 /* NTLMv2 key math, following MS-NLMP 3.3.2 (responses), 3.4.4.2 (signatures
- * with extended session security) and 3.4.5 (key derivation). */
+ * with extended session security), 3.4.4.1 (signatures without it) and
+ * 3.4.5 (key derivation). */
 #include <string.h>
 
 #include "sspishim/ntlm_crypto.h"
@@ -268,6 +269,41 @@ void ntlm_seal_dir_init(struct ntlm_seal_dir *d, const uint8_t exported_session_
     ntlm_seal_key(exported_session_key, dir, seal_key);
     crypto_rc4_init(&d->rc4, seal_key, sizeof(seal_key));
     d->key_exch = key_exch;
+    d->ess = true;
+    crypto_wipe(seal_key, sizeof(seal_key));
+}
+
+size_t ntlm_seal_key_no_ess(const uint8_t exported_session_key[NTLM_KEY_SIZE], enum ntlm_key_strength strength,
+                            uint8_t out[NTLM_KEY_SIZE])
+{
+    switch (strength) {
+    case NTLM_KEY_56:
+        memmove(out, exported_session_key, 7);
+        out[7] = 0xa0;
+        return 8;
+    case NTLM_KEY_40:
+        memmove(out, exported_session_key, 5);
+        out[5] = 0xe5;
+        out[6] = 0x38;
+        out[7] = 0xb0;
+        return 8;
+    case NTLM_KEY_FULL:
+        break;
+    }
+    memmove(out, exported_session_key, NTLM_KEY_SIZE);
+    return NTLM_KEY_SIZE;
+}
+
+void ntlm_seal_dir_init_shared(struct ntlm_seal_dir *d, const uint8_t exported_session_key[NTLM_KEY_SIZE],
+                               enum ntlm_key_strength strength)
+{
+    uint8_t seal_key[NTLM_KEY_SIZE];
+    size_t len = ntlm_seal_key_no_ess(exported_session_key, strength, seal_key);
+
+    memset(d->sign_key, 0, sizeof(d->sign_key));
+    crypto_rc4_init(&d->rc4, seal_key, len);
+    d->key_exch = false;
+    d->ess = false;
     crypto_wipe(seal_key, sizeof(seal_key));
 }
 
@@ -280,15 +316,36 @@ void ntlm_mac_init(struct ntlm_mac *m, const struct ntlm_seal_dir *d, uint32_t s
 {
     uint8_t seq_le[4];
 
+    m->seq = seq;
+    m->crc = 0;
+    if (!(m->ess = d->ess))
+        return;
     put_le32(seq_le, seq);
     crypto_hmac_md5_init(&m->hmac, d->sign_key, NTLM_KEY_SIZE);
     crypto_hmac_md5_update(&m->hmac, seq_le, sizeof(seq_le));
-    m->seq = seq;
 }
 
 void ntlm_mac_update(struct ntlm_mac *m, const void *data, size_t len)
 {
-    crypto_hmac_md5_update(&m->hmac, data, len);
+    if (m->ess)
+        crypto_hmac_md5_update(&m->hmac, data, len);
+    else
+        m->crc = crypto_crc32(m->crc, data, len);
+}
+
+/* MS-NLMP 3.4.4.1: RandomPad (sent as 0), CRC32 and SeqNum, one run of the
+ * shared stream over all three; the pad's keystream is thrown away. */
+static void crc_signature(struct ntlm_mac *m, struct ntlm_seal_dir *d, uint8_t sig[NTLM_SIGNATURE_SIZE])
+{
+    uint8_t tail[12] = { 0 };
+
+    put_le32(tail + 4, m->crc);
+    put_le32(tail + 8, m->seq);
+    crypto_rc4_crypt(&d->rc4, tail, tail, sizeof(tail));
+    put_le32(sig, 1);
+    memset(sig + 4, 0, 4);
+    memcpy(sig + 8, tail + 4, 8);
+    crypto_wipe(tail, sizeof(tail));
 }
 
 /* The checksum both sides compare: the truncated HMAC, through the
@@ -305,6 +362,11 @@ static void mac_checksum(struct ntlm_mac *m, struct ntlm_seal_dir *d, uint8_t ch
 
 void ntlm_mac_final(struct ntlm_mac *m, struct ntlm_seal_dir *d, uint8_t sig[NTLM_SIGNATURE_SIZE])
 {
+    if (!m->ess) {
+        crc_signature(m, d, sig);
+        crypto_wipe(m, sizeof(*m));
+        return;
+    }
     put_le32(sig, 1);
     mac_checksum(m, d, sig + 4);
     put_le32(sig + 12, m->seq);
@@ -316,6 +378,23 @@ enum ntlm_sig_status ntlm_mac_check(struct ntlm_mac *m, struct ntlm_seal_dir *d,
 {
     enum ntlm_sig_status st = NTLM_SIG_OK;
     uint8_t checksum[8];
+
+    if (!m->ess) {
+        uint8_t want[NTLM_SIGNATURE_SIZE];
+
+        /* The expected signature for the expected SeqNum: the stream is
+         * spent as the sender spent it.  Encrypted, a different SeqNum
+         * differs in the last 4 bytes only, a different CRC in the 4
+         * before; the RandomPad is not compared. */
+        crc_signature(m, d, want);
+        if (get_le32(sig) != 1 || !ntlm_equal(want + 8, sig + 8, 4))
+            st = NTLM_SIG_ALTERED;
+        if (!ntlm_equal(want + 12, sig + 12, 4))
+            st = NTLM_SIG_OUT_OF_SEQUENCE;
+        crypto_wipe(want, sizeof(want));
+        crypto_wipe(m, sizeof(*m));
+        return st;
+    }
 
     /* Always run the stream: the sender spent 8 bytes on this checksum
      * whether or not it arrives intact. */

@@ -1,7 +1,9 @@
 /* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
-/* NTLMv2 key math (MS-NLMP 3.3.2, 3.4.4.2, 3.4.5): the one-way functions,
+/* NTLMv2 key math (MS-NLMP 3.3.2, 3.4.4, 3.4.5): the one-way functions,
  * the challenge responses, the session keys and message integrity and
- * confidentiality with extended session security and 128-bit keys.  Pure
+ * confidentiality, with extended session security and 128-bit keys or
+ * without extended session security (3.4.4.1: one RC4 stream for both
+ * directions, CRC32 checksums, the 40/56-bit key weakening).  Pure
  * functions of their arguments: parsing and building the three handshake
  * messages, flags and policy belong to the caller.
  *
@@ -127,16 +129,37 @@ bool ntlm_mic(const uint8_t exported_session_key[NTLM_KEY_SIZE],
  * sequence number is the caller's (the signing functions take it as an
  * argument), which lets the SSPI layer apply its own rules (implicit
  * counter, or the caller's MessageSeqNo).  All bytes, no padding: a live
- * context holds two. */
+ * context holds two.
+ *
+ * Without extended session security the same struct is the one handle
+ * both directions share (ess false): the caller then signs, seals,
+ * verifies and unseals through that single struct and a single counter,
+ * so sent and received messages take turns on one keystream, as MS-NLMP
+ * 3.4.4.1 has it (sign_key is unused and zero). */
 struct ntlm_seal_dir {
     uint8_t sign_key[NTLM_KEY_SIZE];
     struct crypto_rc4 rc4;
-    bool key_exch;   /* NTLMSSP_NEGOTIATE_KEY_EXCH: the checksum is RC4-encrypted */
+    bool key_exch;   /* ESS and NTLMSSP_NEGOTIATE_KEY_EXCH: the checksum is RC4-encrypted */
+    bool ess;        /* true: HMAC-MD5 signatures (3.4.4.2); false: CRC32 (3.4.4.1) */
 };
 
 void ntlm_seal_dir_init(struct ntlm_seal_dir *d, const uint8_t exported_session_key[NTLM_KEY_SIZE],
                         enum ntlm_direction dir, bool key_exch);
 void ntlm_seal_dir_wipe(struct ntlm_seal_dir *d);
+
+/* Without extended session security, SEALKEY (MS-NLMP 3.4.5.3) is the whole
+ * exported session key unless NTLMSSP_NEGOTIATE_LM_KEY or datagram mode
+ * was negotiated; then it is weakened to 56 bits (NTLMSSP_NEGOTIATE_56:
+ * key[0..6] || A0) or else 40 bits (key[0..4] || E5 38 B0).  The 128 flag
+ * plays no part here. */
+enum ntlm_key_strength { NTLM_KEY_FULL, NTLM_KEY_56, NTLM_KEY_40 };
+
+/* Writes that key to out and returns its length: 16, or 8 when weakened. */
+size_t ntlm_seal_key_no_ess(const uint8_t exported_session_key[NTLM_KEY_SIZE], enum ntlm_key_strength strength,
+                            uint8_t out[NTLM_KEY_SIZE]);
+/* The shared handle of a session without extended session security. */
+void ntlm_seal_dir_init_shared(struct ntlm_seal_dir *d, const uint8_t exported_session_key[NTLM_KEY_SIZE],
+                               enum ntlm_key_strength strength);
 
 enum ntlm_sig_status {
     NTLM_SIG_OK = 0,
@@ -146,7 +169,13 @@ enum ntlm_sig_status {
 
 /* One message: signature = 01000000 || checksum(8) || SeqNum(4, LE), where
  * checksum = HMAC_MD5(SignKey, SeqNum || message)[0..7], RC4-encrypted with
- * the direction's stream when key exchange was negotiated. */
+ * the direction's stream when key exchange was negotiated.
+ *
+ * Without extended session security (d->ess false, MS-NLMP 3.4.4.1):
+ * signature = 01000000 || RandomPad(4) || CRC32(message)(4, LE) ||
+ * SeqNum(4, LE), the last 12 bytes through the stream; the RandomPad's
+ * keystream is spent but 0 is sent, as Windows does.  A received RandomPad
+ * is not looked at: nothing covers it, and old peers put random bytes there. */
 void ntlm_sign(struct ntlm_seal_dir *d, uint32_t seq, const void *msg, size_t len,
                uint8_t sig[NTLM_SIGNATURE_SIZE]);
 enum ntlm_sig_status ntlm_verify(struct ntlm_seal_dir *d, uint32_t seq, const void *msg, size_t len,
@@ -167,8 +196,10 @@ enum ntlm_sig_status ntlm_unseal(struct ntlm_seal_dir *d, uint32_t seq, void *ms
  * after updating when sealing, before when unsealing), then final or check.
  * Both finish by wiping the struct ntlm_mac. */
 struct ntlm_mac {
-    struct crypto_hmac_md5 hmac;
+    struct crypto_hmac_md5 hmac;   /* with extended session security */
+    uint32_t crc;                  /* without */
     uint32_t seq;
+    bool ess;
 };
 
 void ntlm_mac_init(struct ntlm_mac *m, const struct ntlm_seal_dir *d, uint32_t seq);

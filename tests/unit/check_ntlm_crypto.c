@@ -1,6 +1,7 @@
 /* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
-/* NTLMv2 key math against MS-NLMP 4.2.4 (the NTLMv2 example) and round trips
- * between the two ends of a session. */
+/* NTLMv2 key math against MS-NLMP 4.2.4 (the NTLMv2 example), session
+ * security without extended session security against 4.2.2.4, and round
+ * trips between the two ends of a session. */
 #include <check.h>
 #include <stdio.h>
 #include <string.h>
@@ -586,6 +587,190 @@ START_TEST(test_mic)
 }
 END_TEST
 
+/* ---- Without extended session security (MS-NLMP 3.4.4.1) --------------------- */
+
+/* MS-NLMP 4.2.2.4: "Plaintext" sealed with the whole random session key
+ * 55 x16 as the RC4 key, sequence number 0.  The same values appear in
+ * gss-ntlmssp's, go-ntlm's and libntlm's test suites. */
+START_TEST(test_no_ess_seal_vector)
+{
+    struct ntlm_seal_dir h, peer;
+    uint8_t msg[18], orig[18], sig[16];
+    size_t len = plaintext_bytes(msg);
+
+    plaintext_bytes(orig);
+    ntlm_seal_dir_init_shared(&h, random_session_key, NTLM_KEY_FULL);
+    ntlm_seal(&h, 0, msg, len, sig);
+    ck_assert_hex_eq(msg, "56 fe 04 d8 61 f9 31 9a f0 d7 23 8a 2e 3b 4d 45 7f b8");
+    ck_assert_hex_eq(sig, "01 00 00 00 00 00 00 00 09 dc d1 df 2e 45 9d 36");
+    ntlm_seal_dir_init_shared(&peer, random_session_key, NTLM_KEY_FULL);
+    ck_assert_int_eq(ntlm_unseal(&peer, 0, msg, len, sig), NTLM_SIG_OK);
+    ck_assert_mem_eq(msg, orig, len);
+    /* Both handles spent the same 30 bytes of keystream. */
+    ck_assert_int_eq(memcmp(&h.rc4, &peer.rc4, sizeof(h.rc4)), 0);
+    ntlm_seal_dir_wipe(&h);
+    ntlm_seal_dir_wipe(&peer);
+}
+END_TEST
+
+/* Computed with an independent RC4 and zlib.crc32 in Python, which also
+ * reproduces the vector above: the sign-only signature of the same
+ * message, whose 12 bytes take keystream 0..11. */
+START_TEST(test_no_ess_sign_vector)
+{
+    struct ntlm_seal_dir h;
+    uint8_t msg[18], orig[18], sig[16];
+    size_t len = plaintext_bytes(msg);
+
+    plaintext_bytes(orig);
+    ntlm_seal_dir_init_shared(&h, random_session_key, NTLM_KEY_FULL);
+    ntlm_sign(&h, 0, msg, len, sig);
+    ck_assert_hex_eq(sig, "01 00 00 00 00 00 00 00 7d 7d f2 09 9e d7 57 8a");
+    ck_assert_mem_eq(msg, orig, len);
+    ntlm_seal_dir_init_shared(&h, random_session_key, NTLM_KEY_FULL);
+    ck_assert_int_eq(ntlm_verify(&h, 0, msg, len, sig), NTLM_SIG_OK);
+    ntlm_seal_dir_wipe(&h);
+}
+END_TEST
+
+/* MS-NLMP 3.4.5.3's weakened keys, and "Plaintext" sealed with each
+ * (computed as above). */
+START_TEST(test_no_ess_weak_keys)
+{
+    static const struct {
+        enum ntlm_key_strength strength;
+        size_t len;
+        const char *key, *sealed, *sig;
+    } v[] = {
+        { NTLM_KEY_56, 8, "55 55 55 55 55 55 55 a0", "1e a9 9f a4 4e 98 7c 38 cc e9 cf f0 8d 9b 86 2d 6d a7",
+          "01 00 00 00 00 00 00 00 84 3d 6b 69 eb 49 39 07" },
+        { NTLM_KEY_40, 8, "55 55 55 55 55 e5 38 b0", "9b 75 9e d7 58 bc e8 e8 5e 0b 7f fe bc 1f 12 61 e8 c1",
+          "01 00 00 00 00 00 00 00 d8 10 db 67 71 25 d9 08" },
+        { NTLM_KEY_FULL, 16, "55 55 55 55 55 55 55 55 55 55 55 55 55 55 55 55",
+          "56 fe 04 d8 61 f9 31 9a f0 d7 23 8a 2e 3b 4d 45 7f b8",
+          "01 00 00 00 00 00 00 00 09 dc d1 df 2e 45 9d 36" },
+    };
+
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        struct ntlm_seal_dir h;
+        uint8_t key[16], msg[18], sig[16];
+        size_t len = plaintext_bytes(msg);
+
+        memset(key, 0xee, sizeof(key));
+        ck_assert_uint_eq(ntlm_seal_key_no_ess(random_session_key, v[i].strength, key), v[i].len);
+        ck_assert_hex_eq(key, v[i].key);
+        ntlm_seal_dir_init_shared(&h, random_session_key, v[i].strength);
+        ntlm_seal(&h, 0, msg, len, sig);
+        ck_assert_hex_eq(msg, v[i].sealed);
+        ck_assert_hex_eq(sig, v[i].sig);
+        ntlm_seal_dir_wipe(&h);
+    }
+}
+END_TEST
+
+/* One handle for both directions: the client seals at keystream offset 0
+ * with sequence number 0, the server at 25 with 1, the client at 50 with 2
+ * (13-byte messages).  Each end keeps one handle and one counter that
+ * every message, sent or received, advances.  Values computed as above. */
+START_TEST(test_no_ess_shared_stream)
+{
+    static const char *text[3] = { "client hello!", "server hello!", "client again!" };
+    static const char *want_msg[3] = { "65 92 01 bd 6e 8d 78 f2 fb bb 3b e5 6a",
+                                       "3f 4b 37 eb 53 df c1 5a a7 b9 7e eb aa",
+                                       "0c 5d 61 90 20 8f d4 6c d5 86 b9 ec 14" };
+    static const char *want_sig[3] = { "01 00 00 00 00 00 00 00 a9 67 c8 91 e5 74 58 7b",
+                                       "01 00 00 00 00 00 00 00 43 ed 31 ee ea 0a 7a 1d",
+                                       "01 00 00 00 00 00 00 00 b5 94 12 c8 ab 8a 09 46" };
+    struct ntlm_seal_dir client, server;
+    uint8_t msg[3][13], sig[3][16];
+
+    ntlm_seal_dir_init_shared(&client, random_session_key, NTLM_KEY_FULL);
+    ntlm_seal_dir_init_shared(&server, random_session_key, NTLM_KEY_FULL);
+    for (uint32_t seq = 0; seq < 3; seq++) {
+        struct ntlm_seal_dir *tx = seq == 1 ? &server : &client, *rx = seq == 1 ? &client : &server;
+        memcpy(msg[seq], text[seq], 13);
+        ntlm_seal(tx, seq, msg[seq], 13, sig[seq]);
+        ck_assert_hex_eq(msg[seq], want_msg[seq]);
+        ck_assert_hex_eq(sig[seq], want_sig[seq]);
+        ck_assert_int_eq(ntlm_unseal(rx, seq, msg[seq], 13, sig[seq]), NTLM_SIG_OK);
+        ck_assert_mem_eq(msg[seq], text[seq], 13);
+    }
+    ntlm_seal_dir_wipe(&client);
+    ntlm_seal_dir_wipe(&server);
+}
+END_TEST
+
+/* Replay, reordering, a changed checksum, version or message; the
+ * RandomPad is not covered, so a different one passes. */
+START_TEST(test_no_ess_tampered)
+{
+    struct ntlm_seal_dir tx, rx, saved;
+    uint8_t msg[3][13], sig[3][16];
+
+    ntlm_seal_dir_init_shared(&tx, random_session_key, NTLM_KEY_FULL);
+    ntlm_seal_dir_init_shared(&rx, random_session_key, NTLM_KEY_FULL);
+    for (uint32_t seq = 0; seq < 3; seq++) {
+        memcpy(msg[seq], "0123456789abc", 13);
+        ntlm_sign(&tx, seq, msg[seq], 13, sig[seq]);
+    }
+    /* Message 1 where 0 is due: a different keystream offset and number. */
+    saved = rx;
+    ck_assert_int_ne(ntlm_verify(&rx, 0, msg[1], 13, sig[1]), NTLM_SIG_OK);
+    rx = saved;
+    /* The right place but a claim to be number 1: out of sequence. */
+    ck_assert_int_eq(ntlm_verify(&rx, 1, msg[0], 13, sig[0]), NTLM_SIG_OUT_OF_SEQUENCE);
+    rx = saved;
+    msg[0][3] ^= 1;
+    ck_assert_int_eq(ntlm_verify(&rx, 0, msg[0], 13, sig[0]), NTLM_SIG_ALTERED);
+    rx = saved;
+    msg[0][3] ^= 1;
+    sig[0][9] ^= 1;
+    ck_assert_int_eq(ntlm_verify(&rx, 0, msg[0], 13, sig[0]), NTLM_SIG_ALTERED);
+    rx = saved;
+    sig[0][9] ^= 1;
+    sig[0][0] = 2;
+    ck_assert_int_eq(ntlm_verify(&rx, 0, msg[0], 13, sig[0]), NTLM_SIG_ALTERED);
+    rx = saved;
+    sig[0][0] = 1;
+    sig[0][5] = 0x77;
+    ck_assert_int_eq(ntlm_verify(&rx, 0, msg[0], 13, sig[0]), NTLM_SIG_OK);
+    ck_assert_int_eq(ntlm_verify(&rx, 1, msg[1], 13, sig[1]), NTLM_SIG_OK);
+    /* Replayed: message 1 again where 2 is due. */
+    saved = rx;
+    ck_assert_int_ne(ntlm_verify(&rx, 2, msg[1], 13, sig[1]), NTLM_SIG_OK);
+    rx = saved;
+    ck_assert_int_eq(ntlm_verify(&rx, 2, msg[2], 13, sig[2]), NTLM_SIG_OK);
+    ntlm_seal_dir_wipe(&tx);
+    ntlm_seal_dir_wipe(&rx);
+    ntlm_seal_dir_wipe(&saved);
+}
+END_TEST
+
+/* Pieces give what one call gives, without ESS too. */
+START_TEST(test_no_ess_pieces)
+{
+    struct ntlm_seal_dir a, b;
+    struct ntlm_mac m;
+    uint8_t msg[40], whole[40], sig_a[16], sig_b[16];
+
+    fill(msg, sizeof(msg), 3);
+    memcpy(whole, msg, sizeof(msg));
+    ntlm_seal_dir_init_shared(&a, random_session_key, NTLM_KEY_FULL);
+    ntlm_seal_dir_init_shared(&b, random_session_key, NTLM_KEY_FULL);
+    ntlm_seal(&a, 7, whole, sizeof(whole), sig_a);
+    ntlm_mac_init(&m, &b, 7);
+    ntlm_mac_update(&m, msg, 15);
+    ntlm_mac_update(&m, msg + 15, 25);
+    crypto_rc4_crypt(&b.rc4, msg, msg, 15);
+    crypto_rc4_crypt(&b.rc4, msg + 15, msg + 15, 25);
+    ntlm_mac_final(&m, &b, sig_b);
+    ck_assert_mem_eq(msg, whole, sizeof(msg));
+    ck_assert_mem_eq(sig_a, sig_b, 16);
+    ntlm_seal_dir_wipe(&a);
+    ntlm_seal_dir_wipe(&b);
+}
+END_TEST
+
 static Suite *ntlm_crypto_suite(void)
 {
     Suite *s = suite_create("ntlm_crypto");
@@ -627,6 +812,15 @@ static Suite *ntlm_crypto_suite(void)
     tcase_add_test(tc, test_sign_tampered);
     tcase_add_test(tc, test_wrong_seq);
     tcase_add_test(tc, test_pieces);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("Without ESS");
+    tcase_add_test(tc, test_no_ess_seal_vector);
+    tcase_add_test(tc, test_no_ess_sign_vector);
+    tcase_add_test(tc, test_no_ess_weak_keys);
+    tcase_add_test(tc, test_no_ess_shared_stream);
+    tcase_add_test(tc, test_no_ess_tampered);
+    tcase_add_test(tc, test_no_ess_pieces);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("MIC");
