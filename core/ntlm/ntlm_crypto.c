@@ -4,6 +4,7 @@
  * 3.4.5 (key derivation). */
 #include <string.h>
 
+#include "sspishim/crypto_rc4_md5.h"
 #include "sspishim/ntlm_crypto.h"
 
 #define BLOB_HEADER 28   /* versions, reserved, timestamp, challenge, reserved */
@@ -333,6 +334,29 @@ void ntlm_mac_update(struct ntlm_mac *m, const void *data, size_t len)
         m->crc = crypto_crc32(m->crc, data, len);
 }
 
+/* With extended session security the HMAC's inner MD5 and the stream run
+ * over each byte in one pass (core/crypto/rc4_md5.c), at about the cost of
+ * the MD5 alone. */
+void ntlm_mac_seal(struct ntlm_mac *m, struct ntlm_seal_dir *d, void *data, size_t len)
+{
+    if (m->ess) {
+        crypto_rc4_md5_seal(&d->rc4, &m->hmac.inner, data, data, len);
+        return;
+    }
+    ntlm_mac_update(m, data, len);
+    crypto_rc4_crypt(&d->rc4, data, data, len);
+}
+
+void ntlm_mac_unseal(struct ntlm_mac *m, struct ntlm_seal_dir *d, void *data, size_t len)
+{
+    if (m->ess) {
+        crypto_rc4_md5_open(&d->rc4, &m->hmac.inner, data, data, len);
+        return;
+    }
+    crypto_rc4_crypt(&d->rc4, data, data, len);
+    ntlm_mac_update(m, data, len);
+}
+
 /* MS-NLMP 3.4.4.1: RandomPad (sent as 0), CRC32 and SeqNum, one run of the
  * shared stream over all three; the pad's keystream is thrown away. */
 static void crc_signature(struct ntlm_mac *m, struct ntlm_seal_dir *d, uint8_t sig[NTLM_SIGNATURE_SIZE])
@@ -385,11 +409,15 @@ enum ntlm_sig_status ntlm_mac_check(struct ntlm_mac *m, struct ntlm_seal_dir *d,
         /* The expected signature for the expected SeqNum: the stream is
          * spent as the sender spent it.  Encrypted, a different SeqNum
          * differs in the last 4 bytes only, a different CRC in the 4
-         * before; the RandomPad is not compared. */
+         * before; the RandomPad is not compared.  A message checked at
+         * another keystream offset (replayed, reordered, or sealed when
+         * taken as signed) garbles both, so only a right checksum with a
+         * wrong number is called out of sequence; the rest is altered,
+         * which lets DecryptMessage try a sealed message as signed. */
         crc_signature(m, d, want);
         if (get_le32(sig) != 1 || !ntlm_equal(want + 8, sig + 8, 4))
             st = NTLM_SIG_ALTERED;
-        if (!ntlm_equal(want + 12, sig + 12, 4))
+        else if (!ntlm_equal(want + 12, sig + 12, 4))
             st = NTLM_SIG_OUT_OF_SEQUENCE;
         crypto_wipe(want, sizeof(want));
         crypto_wipe(m, sizeof(*m));
@@ -435,10 +463,8 @@ void ntlm_seal(struct ntlm_seal_dir *d, uint32_t seq, void *msg, size_t len,
 {
     struct ntlm_mac m;
 
-    /* The checksum covers the plaintext, so hash before encrypting. */
     ntlm_mac_init(&m, d, seq);
-    ntlm_mac_update(&m, msg, len);
-    crypto_rc4_crypt(&d->rc4, msg, msg, len);
+    ntlm_mac_seal(&m, d, msg, len);
     ntlm_mac_final(&m, d, sig);
 }
 
@@ -447,8 +473,7 @@ enum ntlm_sig_status ntlm_unseal(struct ntlm_seal_dir *d, uint32_t seq, void *ms
 {
     struct ntlm_mac m;
 
-    crypto_rc4_crypt(&d->rc4, msg, msg, len);
     ntlm_mac_init(&m, d, seq);
-    ntlm_mac_update(&m, msg, len);
+    ntlm_mac_unseal(&m, d, msg, len);
     return ntlm_mac_check(&m, d, sig);
 }

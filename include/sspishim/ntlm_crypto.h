@@ -175,7 +175,10 @@ enum ntlm_sig_status {
  * signature = 01000000 || RandomPad(4) || CRC32(message)(4, LE) ||
  * SeqNum(4, LE), the last 12 bytes through the stream; the RandomPad's
  * keystream is spent but 0 is sent, as Windows does.  A received RandomPad
- * is not looked at: nothing covers it, and old peers put random bytes there. */
+ * is not looked at: nothing covers it, and old peers put random bytes there.
+ * The SeqNum is encrypted too, so a message checked at the wrong keystream
+ * offset is NTLM_SIG_ALTERED; NTLM_SIG_OUT_OF_SEQUENCE means the checksum
+ * was right and only the number was not. */
 void ntlm_sign(struct ntlm_seal_dir *d, uint32_t seq, const void *msg, size_t len,
                uint8_t sig[NTLM_SIGNATURE_SIZE]);
 enum ntlm_sig_status ntlm_verify(struct ntlm_seal_dir *d, uint32_t seq, const void *msg, size_t len,
@@ -204,6 +207,11 @@ struct ntlm_mac {
 
 void ntlm_mac_init(struct ntlm_mac *m, const struct ntlm_seal_dir *d, uint32_t seq);
 void ntlm_mac_update(struct ntlm_mac *m, const void *data, size_t len);
+/* mac_update and crypto_rc4_crypt on &d->rc4 over one encrypted buffer, in
+ * place, in the order sealing (hash, then encrypt) or unsealing (decrypt,
+ * then hash) needs: one pass instead of two. */
+void ntlm_mac_seal(struct ntlm_mac *m, struct ntlm_seal_dir *d, void *data, size_t len);
+void ntlm_mac_unseal(struct ntlm_mac *m, struct ntlm_seal_dir *d, void *data, size_t len);
 void ntlm_mac_final(struct ntlm_mac *m, struct ntlm_seal_dir *d, uint8_t sig[NTLM_SIGNATURE_SIZE]);
 enum ntlm_sig_status ntlm_mac_check(struct ntlm_mac *m, struct ntlm_seal_dir *d,
                                     const uint8_t sig[NTLM_SIGNATURE_SIZE]);

@@ -1,0 +1,100 @@
+/* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
+/* RC4 and MD5 over the same bytes in one pass: what NTLM sealing does to
+ * every message byte (HMAC-MD5 of the plaintext, RC4 over it).
+ *
+ * Why stitch: MD5 is one long dependency chain and leaves most of the
+ * processor's execution units idle, while RC4 is loads and stores that
+ * depend little on MD5's registers.  One byte of RC4 placed after each of
+ * MD5's 64 steps runs in MD5's shadow, so a 64-byte block costs little
+ * more than its MD5 alone (OpenSSL's rc4_md5 assembly does the same).
+ *
+ * The kernel hashes one 64-byte block and encrypts another: when sealing
+ * they are the same block (the hash reads the plaintext before the stream
+ * overwrites it); when opening, the hash runs one block behind the stream,
+ * over plaintext the previous iteration produced. */
+#include <string.h>
+
+#include "sspishim/crypto.h"
+#include "sspishim/crypto_rc4_md5.h"
+
+#include "le32.h"
+#include "md5_step.h"
+#include "rc4_step.h"
+
+/* Per MD5 step: one keystream byte into ks; after every eighth, eight
+ * message bytes out. */
+#define RC4_MD5_EXTRA(n) do {                                                 \
+        RC4_STEP(s, i, j, ks, (n) & 7);                                       \
+        if (((n) & 7) == 7) {                                                 \
+            rc4_store_le64(out + ((n) & ~7), rc4_load_le64(in + ((n) & ~7)) ^ ks); \
+            ks = 0;                                                           \
+        }                                                                     \
+    } while (0)
+
+/* MD5 of the 64 bytes at hashed into h, and RC4 of the 64 bytes at in
+ * into out.  hashed may be in (sealing, in place or not) or the block
+ * before out (opening): its words are read before any byte is written. */
+static void rc4_md5_block(uint32_t h[4], const uint8_t *hashed, struct crypto_rc4 *rc4, const uint8_t *in,
+                          uint8_t *out)
+{
+    uint8_t *restrict s = rc4->s;
+    uint8_t i = rc4->i, j = rc4->j;
+    uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
+    uint32_t x[16];
+    uint64_t ks = 0;
+
+    for (int k = 0; k < 16; k++) x[k] = load_le32(hashed + 4 * k);
+    MD5_STEPS(a, b, c, d, x, RC4_MD5_EXTRA);
+    h[0] += a; h[1] += b; h[2] += c; h[3] += d;
+    rc4->i = i;
+    rc4->j = j;
+    /* The schedule is a copy of the plaintext. */
+    crypto_wipe(x, sizeof(x));
+}
+
+/* How many bytes before md5's next block boundary. */
+static size_t to_boundary(const struct crypto_md5 *md5, size_t len)
+{
+    size_t used = (size_t)(md5->len & 63), want = used ? 64 - used : 0;
+    return want < len ? want : len;
+}
+
+void crypto_rc4_md5_seal(struct crypto_rc4 *rc4, struct crypto_md5 *md5, const uint8_t *in, uint8_t *out,
+                         size_t len)
+{
+    size_t head = to_boundary(md5, len), blocks;
+
+    /* Up to md5's block boundary, and the tail after the last whole
+     * block, the two primitives one after the other, hash first. */
+    crypto_md5_update(md5, in, head);
+    crypto_rc4_crypt(rc4, in, out, head);
+    in += head, out += head, len -= head;
+    for (blocks = len / 64; blocks; blocks--, in += 64, out += 64) rc4_md5_block(md5->h, in, rc4, in, out);
+    md5->len += len & ~(size_t)63;
+    len &= 63;
+    crypto_md5_update(md5, in, len);
+    crypto_rc4_crypt(rc4, in, out, len);
+}
+
+void crypto_rc4_md5_open(struct crypto_rc4 *rc4, struct crypto_md5 *md5, const uint8_t *in, uint8_t *out,
+                         size_t len)
+{
+    size_t head = to_boundary(md5, len), blocks;
+
+    crypto_rc4_crypt(rc4, in, out, head);
+    crypto_md5_update(md5, out, head);
+    in += head, out += head, len -= head;
+    blocks = len / 64;
+    if (blocks) {
+        /* The stream one block ahead: the first block alone, then each
+         * block's decryption beside the previous block's hash, then the
+         * last block's hash alone. */
+        crypto_rc4_crypt(rc4, in, out, 64);
+        for (size_t k = 1; k < blocks; k++) rc4_md5_block(md5->h, out + 64 * (k - 1), rc4, in + 64 * k, out + 64 * k);
+        md5->len += 64 * (blocks - 1);
+        crypto_md5_update(md5, out + 64 * (blocks - 1), 64);
+        in += 64 * blocks, out += 64 * blocks, len &= 63;
+    }
+    crypto_rc4_crypt(rc4, in, out, len);
+    crypto_md5_update(md5, out, len);
+}
