@@ -236,7 +236,7 @@ shared_key_race() {
         local key="$work/shared-$round.key"
         pids=()
         for i in 1 2 3 4; do
-            (cd "$work/x86_64" && WINEPREFIX=$main_prefix SSPISHIM_MACHINE_KEY=$key \
+            (cd "$work/x86_64" && WINEPREFIX=$main_prefix WINEARCH=win64 SSPISHIM_MACHINE_KEY=$key \
                 timeout 120 wine ./export.exe --blob "..\\race-$round-a$i.bin" >/dev/null 2>&1) & pids+=($!)
             (cd "$work/i686" && WINEPREFIX=$second SSPISHIM_MACHINE_KEY=$key \
                 timeout 120 wine ./export.exe --blob "..\\race-$round-b$i.bin" >/dev/null 2>&1) & pids+=($!)
