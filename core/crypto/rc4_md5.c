@@ -31,24 +31,31 @@
         }                                                                     \
     } while (0)
 
-/* MD5 of the 64 bytes at hashed into h, and RC4 of the 64 bytes at in
- * into out.  hashed may be in (sealing, in place or not) or the block
- * before out (opening): its words are read before any byte is written. */
-static void rc4_md5_block(uint32_t h[4], const uint8_t *hashed, struct crypto_rc4 *rc4, const uint8_t *in,
-                          uint8_t *out)
+/* blocks times: MD5 of the 64 bytes at hashed into h, and RC4 of the 64
+ * bytes at in into out; all three move on by 64.  hashed may be in
+ * (sealing, in place or not) or out - 64 (opening): a block's words are
+ * read before any byte of it is written. */
+static void rc4_md5_blocks(uint32_t h[4], const uint8_t *hashed, struct crypto_rc4 *rc4, const uint8_t *in,
+                           uint8_t *out, size_t blocks)
 {
     uint8_t *restrict s = rc4->s;
     uint8_t i = rc4->i, j = rc4->j;
-    uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
+    uint32_t h0 = h[0], h1 = h[1], h2 = h[2], h3 = h[3];
     uint32_t x[16];
-    uint64_t ks = 0;
 
-    for (int k = 0; k < 16; k++) x[k] = load_le32(hashed + 4 * k);
-    MD5_STEPS(a, b, c, d, x, RC4_MD5_EXTRA);
-    h[0] += a; h[1] += b; h[2] += c; h[3] += d;
+    for (; blocks; blocks--, hashed += 64, in += 64, out += 64) {
+        uint32_t a = h0, b = h1, c = h2, d = h3;
+        uint64_t ks = 0;
+
+        for (int k = 0; k < 16; k++) x[k] = load_le32(hashed + 4 * k);
+        MD5_STEPS(a, b, c, d, x, RC4_MD5_EXTRA);
+        h0 += a; h1 += b; h2 += c; h3 += d;
+    }
+    h[0] = h0; h[1] = h1; h[2] = h2; h[3] = h3;
     rc4->i = i;
     rc4->j = j;
-    /* The schedule is a copy of the plaintext. */
+    /* The schedule is a copy of the plaintext; wiped once per call, not
+     * per block, where its byte-wise stores would cost a few per cent. */
     crypto_wipe(x, sizeof(x));
 }
 
@@ -69,8 +76,10 @@ void crypto_rc4_md5_seal(struct crypto_rc4 *rc4, struct crypto_md5 *md5, const u
     crypto_md5_update(md5, in, head);
     crypto_rc4_crypt(rc4, in, out, head);
     in += head, out += head, len -= head;
-    for (blocks = len / 64; blocks; blocks--, in += 64, out += 64) rc4_md5_block(md5->h, in, rc4, in, out);
-    md5->len += len & ~(size_t)63;
+    blocks = len / 64;
+    rc4_md5_blocks(md5->h, in, rc4, in, out, blocks);
+    in += 64 * blocks, out += 64 * blocks;
+    md5->len += 64 * blocks;
     len &= 63;
     crypto_md5_update(md5, in, len);
     crypto_rc4_crypt(rc4, in, out, len);
@@ -90,7 +99,7 @@ void crypto_rc4_md5_open(struct crypto_rc4 *rc4, struct crypto_md5 *md5, const u
          * block's decryption beside the previous block's hash, then the
          * last block's hash alone. */
         crypto_rc4_crypt(rc4, in, out, 64);
-        for (size_t k = 1; k < blocks; k++) rc4_md5_block(md5->h, out + 64 * (k - 1), rc4, in + 64 * k, out + 64 * k);
+        rc4_md5_blocks(md5->h, out, rc4, in + 64, out + 64, blocks - 1);
         md5->len += 64 * (blocks - 1);
         crypto_md5_update(md5, out + 64 * (blocks - 1), 64);
         in += 64 * blocks, out += 64 * blocks, len &= 63;
