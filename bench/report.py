@@ -77,6 +77,20 @@ def cross(num_rows, den_rows):
     return Fig(statistics.median(mids), statistics.median(los), statistics.median(his))
 
 
+def per_pass(num_rows, den_rows):
+    """num/den of the medians, one per pass: for targets that must hold in every pass."""
+    a, b = by_pass(num_rows), by_pass(den_rows)
+    return [a[p][1] / b[p][1] for p in sorted(set(a) & set(b))]
+
+
+# What the DLL's EncryptMessage/DecryptMessage run on, for the report's
+# explanations: the stitched RC4 + MD5 pass (core/crypto/rc4_md5.c) is in
+# ntlm_seal/ntlm_unseal (core/ntlm/ntlm_crypto.c); the SecBuffer path of
+# core/ntlm/messages.c calls it once that file takes ntlm_mac_seal and
+# ntlm_mac_unseal.
+DLL_SEALS_STITCHED = False
+
+
 class Report:
     def __init__(self, path):
         self.times, self.ratios, self.values, self.samples, self.env = load(path)
@@ -94,6 +108,13 @@ class Report:
     def rel(self, ident, ref):
         """A time over its own process's reference, per pass."""
         return self.ratios.get('%s/%s' % (ident, ref), [])
+
+    def of_openssl(self, ident, ref, size):
+        """A seal + unseal time as a share of OpenSSL's RC4 + HMAC-MD5 pair
+        rate at the same size (bench/raw_openssl.h, timed natively by
+        core_bench): each over its own process's raw C loop, so the share
+        holds across processes; above 1 is faster than OpenSSL."""
+        return cross(self.rel('seal.openssl.%d' % size, 'seal.core_raw.%d' % size), self.rel(ident, ref))
 
     def speedup(self, ours, ours_ref, theirs, theirs_ref):
         """How many times faster ours is: normalised, and direct."""
@@ -216,6 +237,10 @@ def key_figures(R):
         ('2. seal + unseal 64 B: times faster than gss-ntlmssp (normalised)',
          R.speedup('seal.sspi.64', 'seal.sspi_raw.64', 'seal.gss.64', 'seal.gss_raw.64')[0], '%.2f'),
         ('2. seal + unseal 64 KiB: share of the raw limit (%)', scaled(share, 100), '%.1f'),
+        ('2. seal + unseal 64 KiB: times faster than gss-ntlmssp (normalised)',
+         R.speedup('seal.sspi.65536', 'seal.sspi_raw.65536', 'seal.gss.65536', 'seal.gss_raw.65536')[0], '%.2f'),
+        ('2. seal + unseal 64 KiB: share of OpenSSL\'s RC4 + HMAC-MD5 pair rate (%)',
+         scaled(R.of_openssl('seal.sspi.65536', 'seal.sspi_raw.65536', 65536), 100), '%.1f'),
         ('3. handshakes/s, one thread', per_second(R.t('handshake.sspi.1')), '%.0f'),
         ('3. handshakes/s, two threads', per_second(R.t('handshake.sspi.2')), '%.0f'),
         ('3. handshakes, one thread: times faster than gss-ntlmssp (normalised)',
@@ -267,12 +292,22 @@ def i686_section(R):
             ('seal + unseal, 64 B', 'seal.%s.64', 'seal.%s_raw.64'),
             ('seal + unseal, 1 KiB', 'seal.%s.1024', 'seal.%s_raw.1024'),
             ('seal + unseal, 64 KiB', 'seal.%s.65536', 'seal.%s_raw.65536'),
-            ('handshake, one thread', 'handshake.%s.1', 'handshake.%s.ref')]
+            ('handshake, one thread', 'handshake.%s.1', 'handshake.%s.ref'),
+            ('ChaCha20-Poly1305 seal + open of the client payload', 'export.%s.aead', 'export.%s.ref')]
     for label, ident, ref in rows:
         a, b = R.t(ident % 'sspi'), R.t(ident % 'sspi32')
         ra, rb = R.rel(ident % 'sspi', ref % 'sspi'), R.rel(ident % 'sspi32', ref % 'sspi32')
         na, nb = agg(ra), agg(rb)
         out.append('| %s | %s | %s | %s | %s | %s |' % (label, us(a), us(b), x(na), x(nb), x(cross(rb, ra))))
+    # Against OpenSSL's pair rate: both builds over their own loop, OpenSSL
+    # (native x86_64) over core_bench's.  For i686 under QEMU only this
+    # normalised share means anything, and it also carries how much worse
+    # the 32-bit build of the C loop fares than the 64-bit one.
+    for size in (64, 1024, 65536):
+        a = R.of_openssl('seal.sspi.%d' % size, 'seal.sspi_raw.%d' % size, size)
+        b = R.of_openssl('seal.sspi32.%d' % size, 'seal.sspi32_raw.%d' % size, size)
+        out.append('| seal + unseal %s: share of OpenSSL\'s pair rate, normalised | | | %s | %s | |' % (
+            {64: '64 B', 1024: '1 KiB', 65536: '64 KiB'}[size], pct(a), pct(b)))
     sc, sc32 = R.v('export.sspi.size.client'), R.v('export.sspi32.size.client')
     if sc and sc32:
         out.append('| packed context, client (bytes) | %.0f | %.0f | | | |' % (sc, sc32))
@@ -305,6 +340,16 @@ def main():
       % (env.get('date', '?'), env.get('cpu', '?'), env.get('kernel', '?'), env.get('wine', '?'), env.get('gcc', '?'),
          env.get('gss-ntlmssp', '?'), env.get('krb5', '?'), env.get('passes', '?'),
          env.get('load-before', '?'), env.get('load-after', '?')))
+    try:
+        ncpu = int(env.get('cpu', '').split(' x ')[-1])
+        load = max(float(env.get(k, '0').split()[0]) for k in ('load-before', 'load-after'))
+    except (ValueError, IndexError):
+        ncpu, load = 0, 0
+    if ncpu and load > ncpu:
+        w('**The machine was busy during this run**: load average up to %.1f on %d CPUs (other engineers\' '
+          'builds and tests ran alongside). Every benchmark takes its cases in turns within one process, so '
+          'ratios within a program hold better than absolute times, but figures compared across programs '
+          '(normalised by each one\'s own C loop) are noisier than usual, and spreads are wide.\n' % (load, ncpu))
     w('''Every figure is a ratio against a baseline measured in the same run, because this machine is
 shared and noisy and absolute times alone mean little. How the figures are made:
 
@@ -332,6 +377,9 @@ shared and noisy and absolute times alone mean little. How the figures are made:
     size_c0 = R.v('export.sspi.size.client')
     share64k = inv(R.r('seal.sspi.65536/seal.sspi_raw.65536'))
     seal64 = R.speedup('seal.sspi.64', 'seal.sspi_raw.64', 'seal.gss.64', 'seal.gss_raw.64')[0]
+    seal_vs_gss = {size: R.speedup('seal.sspi.%d' % size, 'seal.sspi_raw.%d' % size, 'seal.gss.%d' % size,
+                                   'seal.gss_raw.%d' % size)[0] for size in (64, 1024, 65536)}
+    ossl64k = R.of_openssl('seal.sspi.65536', 'seal.sspi_raw.65536', 65536)
     hs1 = R.speedup('handshake.sspi.1', 'handshake.sspi.ref', 'handshake.gss.1', 'handshake.gss.ref')[0]
     hs1_rate = per_second(R.t('handshake.sspi.1'))
     mem_c, mem_h = R.v('scale.committed_per_ctx'), R.v('scale.heap_per_ctx')
@@ -343,12 +391,21 @@ shared and noisy and absolute times alone mean little. How the figures are made:
     w('## Summary\n')
     w('| benchmark | target | measured | |')
     w('| --- | --- | --- | --- |')
-    w('| 1. export + import round trip | ≥ 2× faster than gss-ntlmssp | %s | %s |' % (
-        x(rt), verdict(rt and rt.mid >= 2)))
+    rt_passes = per_pass(R.rel('export.gss.rt.client', 'export.gss.ref'),
+                         R.rel('export.sspi.rt.client', 'export.sspi.ref'))
+    w('| 1. export + import round trip | ≥ 2× faster than gss-ntlmssp, in every pass | %s; passes %s | %s |' % (
+        x(rt), ', '.join('%.2f×' % v for v in rt_passes) or 'n/a',
+        verdict(bool(rt_passes) and min(rt_passes) >= 2)))
     w('| 1. packed context | < 1 KiB (gss-ntlmssp: %s B) | %s B | %s |' % (
         '%.0f' % R.v('export.gss.size.client') if R.v('export.gss.size.client') else '?',
         '%.0f' % size_c0 if size_c0 else 'n/a', verdict(size_c0 and size_c0 < 1024)))
-    w('| 2. sealing, 64 KiB | ≥ 95 %% of the raw limit | %s | %s |' % (pct(share64k), verdict(share64k and share64k.mid >= .95)))
+    w('| 2. sealing, 64 KiB | ≥ 95 %% of OpenSSL\'s RC4 + HMAC-MD5 pair rate, same run | %s | %s |' % (
+        pct(ossl64k), verdict(ossl64k and ossl64k.mid >= .95)))
+    w('| 2. sealing, 64 B / 1 KiB / 64 KiB | ≥ 1.0× gss-ntlmssp at each | %s | %s |' % (
+        ' / '.join(x(seal_vs_gss[k]) for k in (64, 1024, 65536)),
+        verdict(all(seal_vs_gss[k] and seal_vs_gss[k].mid >= 1 for k in (64, 1024, 65536))
+                if all(seal_vs_gss.values()) else None)))
+    w('| 2. sealing, 64 KiB | ≥ 95 %% of the raw C loop | %s | %s |' % (pct(share64k), verdict(share64k and share64k.mid >= .95)))
     w('| 2. sealing, 64 B | ≥ 3× gss-ntlmssp | %s | %s |' % (x(seal64), verdict(seal64 and seal64.mid >= 3)))
     w('| 3. handshakes, one thread | ≥ 8× gss-ntlmssp, ~20,000/s | %s, %s/s | %s |' % (
         x(hs1, 1), '{:,.0f}'.format(hs1_rate.mid) if hs1_rate else 'n/a', verdict(hs1 and hs1.mid >= 8)))
@@ -410,8 +467,12 @@ shared and noisy and absolute times alone mean little. How the figures are made:
     w('')
     aead, core_aead = R.t('export.sspi.aead'), R.t('export.core.aead')
     rt_t, core_rt_t, gss_t = R.t('export.sspi.rt.client'), R.t('export.core.rt.client'), R.t('export.gss.rt.client')
-    if rt_norm and rt_norm.mid < 2 and aead and rt_t and gss_t:
-        w('**Why the 2× target is missed.** The round trip is mostly the envelope\'s authenticated encryption: '
+    rt_passes = per_pass(R.rel('export.gss.rt.client', 'export.gss.ref'),
+                         R.rel('export.sspi.rt.client', 'export.sspi.ref'))
+    if rt_passes and min(rt_passes) < 2 and aead and rt_t and gss_t:
+        w('**The 2× target is missed** (it must hold in every pass; per pass, normalised: %s).\n' % (
+            ', '.join('%.2f×' % v for v in rt_passes)))
+        w('**Why.** The round trip is mostly the envelope\'s authenticated encryption: '
           'sealing and opening the %.0f-byte payload with ChaCha20-Poly1305 costs %s under Wine, %s of the round '
           'trip, which alone is %.0f %% of gss-ntlmssp\'s whole round trip (whose exported token is neither '
           'encrypted nor authenticated). Everything else (building and parsing the payload, the context object and '
@@ -422,7 +483,10 @@ shared and noisy and absolute times alone mean little. How the figures are made:
           'close the gap, beyond a surgical fix: a smaller payload (two RC4 states are 516 of its bytes: a context '
           'that has sealed little could carry each direction as its key and a byte count and replay the keystream '
           'on import, a payload format change with a bound on the replay), and fewer heap blocks per context '
-          '(its names in one block).\n' % (
+          '(its names in one block). The payload belongs to `core/ntlm/export.c`, which was being changed for '
+          'NTLM without extended session security while this was measured (issue 14), so its format was left '
+          'alone. Tried and dropped: Poly1305 two blocks at a time (r^2, 44-bit limbs), which measured no faster '
+          'than the two-limb loop on this CPU for payloads of this size.\n' % (
               (size_c or 0) - 54, us(aead), pct(aead_share), 100 * aead.mid / gss_t.mid,
               us(Fig(rt_t.mid - aead.mid)),
               '' if not (core_rt_t and core_aead) else ' and %s natively' % us(Fig(core_rt_t.mid - core_aead.mid)),
@@ -461,28 +525,60 @@ unset multiplot
       'primitives in a tight loop in the same process, timed in alternation with it (`bench/raw_seal.h`). '
       'gss-ntlmssp\'s `gss_wrap` (confidentiality) + `gss_unwrap` allocate their output, which is released '
       'each time. MB/s counts message bytes (10^6) per sealed-and-unsealed pair.\n')
-    w('| message | raw limit (Wine), MB/s | this DLL, MB/s | share of the limit | gss-ntlmssp, MB/s | this DLL is faster by (normalised; direct) | targets |')
-    w('| --- | --- | --- | --- | --- | --- | --- |')
+    w('The physical limit is OpenSSL\'s: `core_bench` times the same pair on libcrypto (EVP RC4 from the legacy '
+      'provider, HMAC-MD5 through EVP_MAC keyed once; `bench/raw_openssl.h`), whose RC4 and MD5 are hand-written '
+      'assembly, beside the C loop in the same native process. "Share of OpenSSL" divides each side by its own '
+      'process\'s C loop, so it compares the DLL under Wine with OpenSSL natively; above 100 %% is faster than '
+      'OpenSSL. The DLL seals with RC4 and the HMAC\'s MD5 stitched in one pass over each 64-byte block '
+      '(`core/crypto/rc4_md5.c`); the C loop calls the two primitives one after the other.\n')
+    w('| message | raw C loop (Wine), MB/s | this DLL, MB/s | share of the C loop | OpenSSL pair (native), MB/s | share of OpenSSL (normalised) | gss-ntlmssp, MB/s | this DLL is faster by (normalised; direct) | targets |')
+    w('| --- | --- | --- | --- | --- | --- | --- | --- | --- |')
     seal_rows = []
+    seal_missed = []
     for size in (64, 1024, 65536):
         raw, ours, gss = R.t('seal.sspi_raw.%d' % size), R.t('seal.sspi.%d' % size), R.t('seal.gss.%d' % size)
         share = inv(R.r('seal.sspi.%d/seal.sspi_raw.%d' % (size, size)))
         norm, direct = R.speedup('seal.sspi.%d' % size, 'seal.sspi_raw.%d' % size, 'seal.gss.%d' % size,
                                  'seal.gss_raw.%d' % size)
-        target = ''
+        ossl = R.t('seal.openssl.%d' % size)
+        of_ossl = R.of_openssl('seal.sspi.%d' % size, 'seal.sspi_raw.%d' % size, size)
+        targets = ['≥ 1.0× gss-ntlmssp %s' % verdict(None if norm is None else norm.mid >= 1)]
         if size == 65536:
-            target = '≥ 95 %% of the limit %s' % verdict(share and share.mid >= 0.95)
+            targets.append('≥ 95 %% of OpenSSL %s' % verdict(None if of_ossl is None else of_ossl.mid >= 0.95))
+            targets.append('≥ 95 %% of the C loop %s' % verdict(share and share.mid >= 0.95))
         if size == 64:
-            target = '≥ 3× gss-ntlmssp %s' % verdict(norm and norm.mid >= 3)
-        w('| %s B | %s | %s | %s | %s | %s; %s | %s |' % (
-            size, mbs(throughput(raw, size)), mbs(throughput(ours, size)), pct(share), mbs(throughput(gss, size)),
-            x(norm), x(direct), target))
+            targets.append('≥ 3× gss-ntlmssp %s' % verdict(norm and norm.mid >= 3))
+        w('| %s B | %s | %s | %s | %s | %s | %s | %s; %s | %s |' % (
+            size, mbs(throughput(raw, size)), mbs(throughput(ours, size)), pct(share), mbs(throughput(ossl, size)),
+            pct(of_ossl), mbs(throughput(gss, size)), x(norm), x(direct), '; '.join(targets)))
+        seal_missed.extend('%s B: %s' % (size, t.replace(' **missed**', '')) for t in targets if 'missed' in t)
         seal_rows.append((size, throughput(raw, size), throughput(ours, size), throughput(gss, size),
-                          throughput(R.t('seal.core.%d' % size), size)))
+                          throughput(R.t('seal.core.%d' % size), size), throughput(ossl, size)))
     core_share = inv(R.r('seal.core.65536/seal.core_raw.65536'))
     gss_share = inv(R.r('seal.gss.65536/seal.gss_raw.65536'))
-    w('\nNatively the core reaches %s of the same loop at 64 KiB; gss-ntlmssp, whose RC4 and MD5 are '
-      'OpenSSL\'s assembly, runs at %s of it (over 100 %% means faster than this C loop).\n' % (pct(core_share), pct(gss_share)))
+    core_ossl = cross(R.rel('seal.openssl.65536', 'seal.core_raw.65536'), R.rel('seal.core.65536', 'seal.core_raw.65536'))
+    w('\nNatively the core reaches %s of the same loop at 64 KiB, and %s of OpenSSL\'s pair rate in the same '
+      'process; gss-ntlmssp, whose RC4 and MD5 are OpenSSL\'s assembly, runs at %s of the C loop (over 100 %% means '
+      'faster than this C loop).\n' % (pct(core_share), pct(core_ossl), pct(gss_share)))
+    if seal_missed:
+        w('**Missed: %s.** ' % '; '.join(seal_missed))
+        if DLL_SEALS_STITCHED:
+            w('Why: at 64 KiB the work is RC4 and MD5 over every byte, twice (seal and unseal); the DLL already '
+              'runs them stitched, so what remains is MD5\'s own chain (64 dependent steps a block, which no '
+              'amount of parallel hardware shortens) against OpenSSL\'s assembly, and the normalisation across '
+              'processes on a busy machine. At small sizes it is the per-message cost of an SSPI call under Wine '
+              '(buffer scan, lock, handle lookup, keying the HMAC) against a native call. What would close it: '
+              'the HMAC\'s inner and outer MD5 states kept keyed per direction instead of keyed per message, and '
+              'a quieter machine to measure on.\n')
+        else:
+            w('Why: the stitched RC4 + MD5 pass (`core/crypto/rc4_md5.c`, the primitives\' figures below) is '
+              'in `ntlm_seal`/`ntlm_unseal` but not yet in the SecBuffer path the DLL\'s '
+              '`EncryptMessage`/`DecryptMessage` take (`core/ntlm/messages.c`, which another change was '
+              'rewriting during this work): there RC4 and HMAC-MD5 still run one after the other, each faster '
+              'than before (RC4 eight bytes per word, MD5 with a shorter chain), so the DLL runs at about the C '
+              'loop\'s rate, below what the stitched pass gives. What closes it: `protect()` and `unseal()` in '
+              '`core/ntlm/messages.c` calling `ntlm_mac_seal`/`ntlm_mac_unseal` for the buffers they encrypt '
+              '(a few lines), and at small sizes keeping the HMAC keyed per direction.\n')
 
     def series(idx):
         return '\n'.join('%d %g %g %g' % (r[0], r[idx].mid, r[idx].lo, r[idx].hi) for r in seal_rows if r[idx])
@@ -504,12 +600,42 @@ EOD
 $core << EOD
 %s
 EOD
-plot $raw using 1:2 with linespoints lw 2 dt 2 title "raw limit (Wine, same process)", \\
+$ossl << EOD
+%s
+EOD
+plot $raw using 1:2 with linespoints lw 2 dt 2 title "raw C loop (Wine, same process)", \\
+     $ossl using 1:2:3:4 with yerrorlines lw 2 dt 3 title "OpenSSL RC4 + HMAC-MD5 pair (native)", \\
      $ours using 1:2:3:4 with yerrorlines lw 2 title "this DLL: EncryptMessage+DecryptMessage (Wine)", \\
      $core using 1:2 with linespoints title "the same core natively", \\
      $gss using 1:2:3:4 with yerrorlines lw 2 title "gss-ntlmssp: gss_wrap+gss_unwrap (native)"
-''' % (series(1), series(2), series(3), series(4)))
+''' % (series(1), series(2), series(3), series(4), series(5)))
     img('seal', 'sealing throughput against message size')
+
+    # ---- 2b. the primitives
+    w('### The primitives at 64 KiB, natively\n')
+    w('`core_bench prims`: the core\'s RC4 and MD5 and OpenSSL\'s (EVP, assembly), and RC4 + MD5 over the same '
+      '64 KiB run as two passes and as the stitched pass sealing uses, timed in turns in one process. '
+      'MB/s counts bytes through the primitive.\n')
+    w('| primitive | the core, MB/s | OpenSSL, MB/s | the core / OpenSSL (rate) |')
+    w('| --- | --- | --- | --- |')
+
+    def prim(ident):
+        return R.times.get(ident, [])
+    for label, ours, theirs in (('RC4', 'prim.rc4.core', 'prim.rc4.openssl'),
+                                ('MD5', 'prim.md5.core', 'prim.md5.openssl')):
+        w('| %s | %s | %s | %s |' % (label, mbs(throughput(R.t(ours), 65536)), mbs(throughput(R.t(theirs), 65536)),
+                                      x(cross(prim(theirs), prim(ours)))))
+    # OpenSSL's two passes: the sum of its RC4 and MD5 times, pass by pass.
+    o_rc4, o_md5 = by_pass(prim('prim.rc4.openssl')), by_pass(prim('prim.md5.openssl'))
+    o_pair = [(p, o_rc4[p][1] + o_md5[p][1], o_rc4[p][2] + o_md5[p][2], o_rc4[p][3] + o_md5[p][3])
+              for p in sorted(set(o_rc4) & set(o_md5))]
+    for label, ours in (('RC4 + MD5, two passes', 'prim.rc4md5.separate'),
+                        ('RC4 + MD5, stitched (what sealing runs)', 'prim.rc4md5.stitched')):
+        w('| %s | %s | %s | %s |' % (label, mbs(throughput(R.t(ours), 65536)),
+                                      mbs(throughput(agg(o_pair), 65536)) + ' (its RC4 and MD5 one after the other)',
+                                      x(cross(o_pair, prim(ours)))))
+    w('\nThe stitched pass against the core\'s own two passes: %s.\n' % x(
+        cross(prim('prim.rc4md5.separate'), prim('prim.rc4md5.stitched'))))
 
     # ---- 3. handshakes
     w('## 3. Handshakes per second\n')

@@ -78,6 +78,9 @@ for pass in $(seq 1 "$passes"); do
     done
 done
 
+# The sealing primitives against OpenSSL's, natively (core_bench prims).
+for pass in $(seq 1 "$passes"); do run "$pass" "core prims" core prims; done
+
 run 1 "sspi scale $contexts" sspi scale "$contexts"
 run 1 "sspi reload" sspi reload
 for i in $(seq 1 "$colds"); do

@@ -4,7 +4,8 @@
 #   make bench                       everything, 3 passes (a few minutes on 2 cores)
 #   make bench BENCH_PASSES=1 BENCH_CONTEXTS=20000 BENCH_COLD_RUNS=4   a quicker look
 # Not part of make check: no benchmark is a pass/fail test.  Needs
-# gss-ntlmssp, libkrb5-dev and gnuplot (tools/dev installs them).
+# gss-ntlmssp, libkrb5-dev, libssl-dev (core_bench times OpenSSL beside the
+# core) and gnuplot (tools/dev installs them).
 
 BENCH_SSPI_SRCS   := $(sort $(wildcard bench/sspi/*.c))
 # The raw-limit and envelope loops run the core's own primitives inside the
@@ -35,7 +36,7 @@ $(B)/native/bench/gss_bench: $(B)/native/obj/bench/gss/gss_bench.o $(B)/native/l
 
 $(B)/native/bench/core_bench: $(B)/native/obj/bench/core/core_bench.o $(B)/native/libcore.a
 	@mkdir -p $(dir $@)
-	$(CC_NATIVE) -o $@ $^ -lpthread
+	$(CC_NATIVE) -o $@ $^ -lcrypto -lpthread
 
 bench-progs: $(DLLS) $(BENCH_PROGS)
 

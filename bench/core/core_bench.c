@@ -6,11 +6,13 @@
  * between its figures and sspi_bench.exe's is what Wine and the Win32 layer
  * cost.  Native tokens are placeholders (core/platform/posix.c), so a
  * server context costs no kernel object here.
- *   core_bench export|seal|handshake */
+ *   core_bench export|seal|handshake|prims */
 #include "../bench.h"
 #include "../raw_aead.h"
+#include "../raw_openssl.h"
 #include "../raw_seal.h"
 #include "sspishim/context_export.h"
+#include "sspishim/crypto_rc4_md5.h"
 #include "sspishim/handles.h"
 #include "sspishim/ntlm.h"
 #include "sspishim/sspi_attrs.h"
@@ -257,27 +259,122 @@ static void seal_run(void *p, long iters)
 static void bench_seal(void)
 {
     static const uint32_t sizes[] = { 64, 1024, 65536 };
-    static uint8_t buf[65536], raw_buf[65536];
+    static uint8_t buf[65536], raw_buf[65536], ossl_buf[65536];
     struct creds c;
     struct session s;
 
     creds_acquire(&c);
     session_establish(&c, &s);
     for (int i = 0; i < 3; i++) {
-        char raw_id[64], core_id[64];
+        char raw_id[64], core_id[64], ossl_id[64];
         struct raw_seal r;
+        struct raw_openssl o;
         struct seal_arg a = { &s, buf, sizes[i] };
         snprintf(raw_id, sizeof(raw_id), "seal.core_raw.%u", sizes[i]);
         snprintf(core_id, sizeof(core_id), "seal.core.%u", sizes[i]);
+        snprintf(ossl_id, sizeof(ossl_id), "seal.openssl.%u", sizes[i]);
         raw_seal_init(&r, raw_buf, sizes[i]);
+        raw_openssl_init(&o, ossl_buf, sizes[i]);
         struct bench_case cases[] = {
             { raw_id, raw_seal_run, &r, 0, { 0 } },
             { core_id, seal_run, &a, 0, { 0 } },
+            { ossl_id, raw_openssl_run, &o, 0, { 0 } },
         };
         BENCH_COMPARE(cases);
+        if (r.mismatches || o.mismatches) bench_fail("raw loops: %u, %u mismatches\n", r.mismatches, o.mismatches);
+        raw_openssl_free(&o);
     }
     session_delete(&s);
     creds_free(&c);
+}
+
+/* ---- the sealing primitives alone, against OpenSSL's ------------------------------ */
+
+/* 64 KiB through each, in turns: RC4, MD5, and RC4 + MD5 over the same
+ * bytes as two passes and as the stitched one (what sealing runs). */
+struct prim_arg {
+    struct crypto_rc4 rc4;
+    EVP_CIPHER_CTX *ossl_rc4;
+    EVP_MD *ossl_md5;
+    uint8_t *buf;
+};
+
+#define PRIM_LEN 65536
+
+static void prim_rc4(void *p, long n)
+{
+    struct prim_arg *a = p;
+    for (long i = 0; i < n; i++) crypto_rc4_crypt(&a->rc4, a->buf, a->buf, PRIM_LEN);
+}
+
+static void prim_rc4_openssl(void *p, long n)
+{
+    struct prim_arg *a = p;
+    for (long i = 0; i < n; i++) raw_openssl_crypt(a->ossl_rc4, a->buf, PRIM_LEN);
+}
+
+static void prim_md5(void *p, long n)
+{
+    struct prim_arg *a = p;
+    uint8_t d[16];
+    for (long i = 0; i < n; i++) crypto_md5(a->buf, PRIM_LEN, d);
+}
+
+static void prim_md5_openssl(void *p, long n)
+{
+    struct prim_arg *a = p;
+    uint8_t d[16];
+    unsigned dl;
+    for (long i = 0; i < n; i++)
+        if (EVP_Digest(a->buf, PRIM_LEN, d, &dl, a->ossl_md5, NULL) != 1) bench_fail("OpenSSL: MD5 failed\n");
+}
+
+static void prim_separate(void *p, long n)
+{
+    struct prim_arg *a = p;
+    struct crypto_md5 m;
+    uint8_t d[16];
+    for (long i = 0; i < n; i++) {
+        crypto_md5_init(&m);
+        crypto_md5_update(&m, a->buf, PRIM_LEN);
+        crypto_rc4_crypt(&a->rc4, a->buf, a->buf, PRIM_LEN);
+        crypto_md5_final(&m, d);
+    }
+}
+
+static void prim_stitched(void *p, long n)
+{
+    struct prim_arg *a = p;
+    struct crypto_md5 m;
+    uint8_t d[16];
+    for (long i = 0; i < n; i++) {
+        crypto_md5_init(&m);
+        crypto_rc4_md5_seal(&a->rc4, &m, a->buf, a->buf, PRIM_LEN);
+        crypto_md5_final(&m, d);
+    }
+}
+
+static void bench_prims(void)
+{
+    static uint8_t buf[PRIM_LEN];
+    static const uint8_t key[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+    struct prim_arg a = { .buf = buf };
+
+    raw_openssl_providers();
+    crypto_rc4_init(&a.rc4, key, sizeof(key));
+    a.ossl_rc4 = raw_openssl_rc4(key);
+    if (!(a.ossl_md5 = EVP_MD_fetch(NULL, "MD5", NULL))) bench_fail("OpenSSL: no MD5\n");
+    struct bench_case cases[] = {
+        { "prim.rc4.core", prim_rc4, &a, 0, { 0 } },
+        { "prim.rc4.openssl", prim_rc4_openssl, &a, 0, { 0 } },
+        { "prim.md5.core", prim_md5, &a, 0, { 0 } },
+        { "prim.md5.openssl", prim_md5_openssl, &a, 0, { 0 } },
+        { "prim.rc4md5.separate", prim_separate, &a, 0, { 0 } },
+        { "prim.rc4md5.stitched", prim_stitched, &a, 0, { 0 } },
+    };
+    BENCH_COMPARE(cases);
+    EVP_CIPHER_CTX_free(a.ossl_rc4);
+    EVP_MD_free(a.ossl_md5);
 }
 
 /* ---- for perf: one operation alone, for about three seconds ---------------------------- */
@@ -314,7 +411,8 @@ int main(int argc, char **argv)
     if (!strcmp(mode, "export")) bench_export();
     else if (!strcmp(mode, "seal")) bench_seal();
     else if (!strcmp(mode, "handshake")) bench_handshake();
+    else if (!strcmp(mode, "prims")) bench_prims();
     else if (!strcmp(mode, "profile")) bench_profile(argc > 2 ? argv[2] : "");
-    else bench_fail("usage: core_bench export|seal|handshake|profile export|handshake|seal\n");
+    else bench_fail("usage: core_bench export|seal|handshake|prims|profile export|handshake|seal\n");
     return 0;
 }
