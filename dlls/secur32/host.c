@@ -16,6 +16,8 @@
 #include <wchar.h>
 
 #include "secur32_private.h"
+#define SCHANNEL_USE_BLACKLISTS    /* for SCH_CREDENTIALS */
+#include <schannel.h>
 #include "sspishim/sys.h"
 
 static INIT_ONCE host_once = INIT_ONCE_STATIC_INIT;
@@ -165,11 +167,35 @@ static void host_handle_set(struct shim_object *obj, const SecHandle *h)
 #define HOSTH(obj) host_handle((obj), &(SecHandle){ 0, 0 })
 #define PKGNAME(pkg) ((SEC_WCHAR *)(pkg)->info.name)
 
+/* Schannel dereferences the arrays an SCHANNEL_CRED (or SCH_CREDENTIALS)
+ * counts, and so does Windows' (its own tests skip those calls because
+ * they crash): a count with a NULL array is refused here instead. */
+static BOOL tls_cred_unsound(const struct shim_package *pkg, const void *auth)
+{
+    if (!auth || (pkg->flags & SHIM_PKG_TAKES_IDENTITY)) return FALSE;   /* not a TLS package */
+    const DWORD version = *(const DWORD *)auth;
+    if (version == SCH_CREDENTIALS_VERSION) {
+        const SCH_CREDENTIALS *c = auth;
+        return (c->cCreds && !c->paCred) || (c->cMappers && !c->aphMappers) ||
+               (c->cTlsParameters && !c->pTlsParameters);
+    }
+    if (version >= SCH_CRED_V1 && version <= SCHANNEL_CRED_VERSION) {
+        const SCHANNEL_CRED *c = auth;
+        return (c->cCreds && !c->paCred) || (c->cMappers && !c->aphMappers) ||
+               (c->cSupportedAlgs && !c->palgSupportedAlgs);
+    }
+    return FALSE;   /* an unknown version: the package says what it thinks of it */
+}
+
 static shim_status host_acquire(const struct shim_package *pkg, const shim_wchar *principal,
                                     uint32_t use, void *logon_id, void *auth, void *get_key,
                                     void *get_key_arg, shim_cred **out, int64_t *expiry)
 {
     const SecurityFunctionTableW *t = T(pkg);
+    if (tls_cred_unsound(pkg, auth)) {
+        WARN("%s: a credential count with no array behind it\n", dbg_wstr(pkg->info.name));
+        return SEC_E_UNKNOWN_CREDENTIALS;
+    }
     CredHandle h;
     TimeStamp ts = {0};
     SECURITY_STATUS st = t->AcquireCredentialsHandleW(

@@ -47,7 +47,6 @@ SECURITY_STATUS WINAPI AcquireCredentialsHandleW(SEC_WCHAR *principal, SEC_WCHAR
     TRACE("(%s, %s, %#lx, %p, %p, %p, %p, %p, %p)\n", dbg_wstr(WSTR(principal)), dbg_wstr(WSTR(package)),
           (unsigned long)use, logon_id, auth, (void *)get_key, get_key_arg, (void *)cred, (void *)expiry);
     if (!package) RETURN(SEC_E_SECPKG_NOT_FOUND);
-    if (!cred) RETURN(SEC_E_INVALID_HANDLE);
     const struct shim_package *pkg = registry_find(WSTR(package));
     if (!pkg) RETURN(SEC_E_SECPKG_NOT_FOUND);
     if (!pkg->ops->acquire_credentials) RETURN(SEC_E_UNSUPPORTED_FUNCTION);
@@ -55,7 +54,14 @@ SECURITY_STATUS WINAPI AcquireCredentialsHandleW(SEC_WCHAR *principal, SEC_WCHAR
     int64_t exp = 0;
     SECURITY_STATUS st = pkg->ops->acquire_credentials(pkg, WSTR(principal), use, logon_id, auth,
                                                        (void *)get_key, get_key_arg, &obj, &exp);
-    if (st == SEC_E_OK) {
+    /* The package judges its arguments first (Windows' Schannel refuses a
+     * bad SCHANNEL_CRED before it looks at phCredential); only a credential
+     * with nowhere to go is refused for the handle. */
+    if (st == SEC_E_OK && !cred) {
+        if (pkg->ops->free_credentials) pkg->ops->free_credentials(obj);
+        shim_object_put(obj);
+        st = SEC_E_INVALID_HANDLE;
+    } else if (st == SEC_E_OK) {
         st = handles_insert(obj, (struct shim_handle *)cred);
         if (st != SEC_E_OK) {
             if (pkg->ops->free_credentials) pkg->ops->free_credentials(obj);
@@ -86,7 +92,11 @@ SECURITY_STATUS WINAPI QueryCredentialsAttributesW(PCredHandle cred, ULONG attr,
     TRACE("(%s, %lu, %p)\n", dbg_handle(SHIM_H(cred)), (unsigned long)attr, buf);
     struct shim_object *obj = cred_get(cred);
     if (!obj) RETURN(SEC_E_INVALID_HANDLE);
-    SECURITY_STATUS st = !buf ? SEC_E_INVALID_PARAMETER
+    /* A NULL buffer is the package's to refuse: Wine's builtin answers it
+     * without crashing (Schannel: SEC_E_INTERNAL_ERROR, as Windows), so its
+     * packages get it; sspishim's own and third-party ones do not. */
+    BOOL null_ok = (obj->pkg->flags & SHIM_PKG_DELEGATED) != 0;
+    SECURITY_STATUS st = !buf && !null_ok ? SEC_E_INVALID_PARAMETER
                        : OPS(obj)->query_credentials_attributes ? OPS(obj)->query_credentials_attributes(obj, attr, buf)
                        : SEC_E_UNSUPPORTED_FUNCTION;
     shim_object_put(obj);

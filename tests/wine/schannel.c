@@ -112,9 +112,52 @@ static void test_many(void)
     ok(stats().live_objects == 0, "live objects %u\n", stats().live_objects);
 }
 
+/* Schannel judges its own arguments, as on Windows (Wine's schannel tests
+ * record Windows' answers): the wrapper neither pre-empts it nor lets it
+ * crash on what would crash it. */
+static void test_package_checks(void)
+{
+    SCHANNEL_CRED sc;
+    CredHandle cred;
+    TimeStamp ts;
+    SECURITY_STATUS st;
+    SEC_WCHAR *unisp = (SEC_WCHAR *)UNISP_NAME_W;
+
+    st = AcquireCredentialsHandleW(NULL, unisp, SECPKG_CRED_OUTBOUND, NULL, NULL, NULL, NULL, &cred, &ts);
+    ok(st == SEC_E_OK, "AcquireCredentialsHandleW: %08lx\n", st);
+    if (st == SEC_E_OK) {
+        st = QueryCredentialsAttributesW(&cred, SECPKG_ATTR_SUPPORTED_PROTOCOLS, NULL);
+        ok(st == SEC_E_INTERNAL_ERROR, "SUPPORTED_PROTOCOLS into NULL: %08lx\n", st);
+        st = QueryCredentialsAttributesA(&cred, SECPKG_ATTR_SUPPORTED_ALGS, NULL);
+        ok(st == SEC_E_INTERNAL_ERROR, "SUPPORTED_ALGS into NULL (A): %08lx\n", st);
+        FreeCredentialsHandle(&cred);
+    }
+    /* a bad SCHANNEL_CRED version is the package's error, even with
+     * nowhere to put a handle */
+    memset(&sc, 0, sizeof(sc));
+    st = AcquireCredentialsHandleW(NULL, unisp, SECPKG_CRED_OUTBOUND, NULL, &sc, NULL, NULL, NULL, NULL);
+    ok(st == SEC_E_INTERNAL_ERROR || st == SEC_E_UNKNOWN_CREDENTIALS, "version 0, no handle: %08lx\n", st);
+    st = AcquireCredentialsHandleW(NULL, unisp, SECPKG_CRED_INBOUND, NULL, &sc, NULL, NULL, NULL, NULL);
+    ok(st == SEC_E_INTERNAL_ERROR || st == SEC_E_UNKNOWN_CREDENTIALS, "version 0, inbound, no handle: %08lx\n", st);
+    /* good arguments but no handle: Windows and Wine's builtin crash */
+    sc.dwVersion = SCHANNEL_CRED_VERSION;
+    st = AcquireCredentialsHandleW(NULL, unisp, SECPKG_CRED_OUTBOUND, NULL, &sc, NULL, NULL, NULL, NULL);
+    ok(st == SEC_E_INVALID_HANDLE, "no handle for a good credential: %08lx\n", st);
+    ok(stats().live_credentials == 0, "a credential with no handle was kept\n");
+    /* a count with no array: Windows and Wine's builtin crash */
+    sc.cCreds = 1;
+    st = AcquireCredentialsHandleW(NULL, unisp, SECPKG_CRED_OUTBOUND, NULL, &sc, NULL, NULL, &cred, &ts);
+    ok(st == SEC_E_UNKNOWN_CREDENTIALS, "cCreds 1, paCred NULL: %08lx\n", st);
+    sc.cCreds = 0;
+    sc.cSupportedAlgs = 2;
+    st = AcquireCredentialsHandleW(NULL, unisp, SECPKG_CRED_OUTBOUND, NULL, &sc, NULL, NULL, &cred, &ts);
+    ok(st == SEC_E_UNKNOWN_CREDENTIALS, "cSupportedAlgs 2, palgSupportedAlgs NULL: %08lx\n", st);
+}
+
 static void run_tests(int argc, char **argv)
 {
     (void)argc; (void)argv;
+    test_package_checks();
     test_credentials_w();
     test_credentials_a();
     test_many();
