@@ -27,8 +27,9 @@ env_line cpu "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 
 env_line kernel "$(uname -r)"
 env_line wine "$(wine --version 2>/dev/null)"
 env_line gcc "$(gcc -dumpfullversion) / $(x86_64-w64-mingw32-gcc -dumpfullversion)"
-env_line gss-ntlmssp "$(dpkg-query -W -f='${Version}' gss-ntlmssp 2>/dev/null)"
-env_line krb5 "$(dpkg-query -W -f='${Version}' libgssapi-krb5-2 2>/dev/null)"
+env_line gss-ntlmssp "$(dpkg-query -W -f='${Version}\n' gss-ntlmssp 2>/dev/null | head -n 1)"
+# Multiarch (i386 for 32-bit Wine) lists a package once per architecture.
+env_line krb5 "$(dpkg-query -W -f='${Version}\n' libgssapi-krb5-2 2>/dev/null | head -n 1)"
 env_line passes "$passes"
 env_line load-before "$(cut -d' ' -f1-3 /proc/loadavg)"
 
