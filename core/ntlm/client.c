@@ -11,11 +11,17 @@
  *   Windows leaves SIGN and SEAL out of a plain request).  TARGET_INFO is
  *   the server's to set, as in Windows' NEGOTIATE.  The AUTHENTICATE names
  *   the computer (sys_computer_name) as the workstation, as Windows does.
- * - NTLMv2 only, and only with extended session security and 128-bit keys,
- *   as Windows with NtlmMinClientSec requiring both: a CHALLENGE without
- *   them is refused with SEC_E_UNSUPPORTED_FUNCTION (what the old NTLMSSP
- *   sources call SEC_E_NOT_SUPPORTED).  ISC_REQ_DATAGRAM (connectionless
- *   NTLM) is refused the same way, on the first call.
+ * - NTLMv2 responses only, always, and 128-bit keys, as Windows with
+ *   NtlmMinClientSec requiring 128 bits: a CHALLENGE without NEGOTIATE_128
+ *   is refused with SEC_E_UNSUPPORTED_FUNCTION (what the old NTLMSSP
+ *   sources call SEC_E_NOT_SUPPORTED).  A CHALLENGE without extended
+ *   session security is answered as Windows answers it: still NTLMv2 (the
+ *   key exchange key is the session base key), then the session security
+ *   of MS-NLMP 3.4.4.1, one RC4 stream and one sequence number for both
+ *   directions, keyed with the whole exported session key (LM_KEY and
+ *   datagram, which would weaken it, are never asked for).  LM and NTLMv1
+ *   responses are never sent.  ISC_REQ_DATAGRAM (connectionless NTLM) is
+ *   refused with SEC_E_UNSUPPORTED_FUNCTION, on the first call.
  * - The AUTHENTICATE flags are the CHALLENGE's, less what we did not ask
  *   for.  The response's AV pairs are the server's TargetInfo with, when
  *   the server sent an MsvAvTimestamp, MsvAvFlags announcing a MIC (and the
@@ -106,6 +112,8 @@ static shim_status client_first(struct shim_ctx_call *c)
         return SHIM_E_INVALID_PARAMETER;
     }
     m.flags = client_flags(c->req);
+    if (ntlm_no_ess(false))
+        m.flags &= ~(uint32_t)NTLM_NEGOTIATE_EXTENDED_SESSIONSECURITY;
     m.version = ntlm_our_version;
     bytes_writer_init_heap(&w, MESSAGE_LIMIT);
     st = SHIM_E_INSUFFICIENT_MEMORY;
@@ -293,11 +301,13 @@ static shim_status client_second(struct ntlm_ctx *ctx, struct shim_ctx_call *c)
         goto done;
     }
     TRACE("CHALLENGE flags %#x\n", ch.flags);
-    if (!(ch.flags & NTLM_NEGOTIATE_EXTENDED_SESSIONSECURITY) || !(ch.flags & NTLM_NEGOTIATE_128)) {
-        WARN("server offers no NTLMv2 session security with 128-bit keys (flags %#x)\n", ch.flags);
+    if (!(ch.flags & NTLM_NEGOTIATE_128)) {
+        WARN("server offers no 128-bit keys (flags %#x)\n", ch.flags);
         st = SHIM_E_UNSUPPORTED_FUNCTION;
         goto done;
     }
+    if (!(ch.flags & NTLM_NEGOTIATE_EXTENDED_SESSIONSECURITY))
+        TRACE("no extended session security: one RC4 stream for both directions\n");
     if (!(ch.flags & (NTLM_NEGOTIATE_UNICODE | NTLM_NEGOTIATE_OEM))) {
         WARN("CHALLENGE names no character set\n");
         st = SHIM_E_INVALID_TOKEN;

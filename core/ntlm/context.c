@@ -21,7 +21,9 @@
  *   throughout.  Unknown attributes: SEC_E_UNSUPPORTED_FUNCTION.
  * - SIZES: cbMaxToken 2888, cbMaxSignature 16, cbBlockSize 0,
  *   cbSecurityTrailer 16 (Windows' values).  KEY_INFO: "HMAC-MD5" (0xffffff76),
- *   "RSADSI RC4" (CALG_RC4), 128 bits.  NAMES: the client, "DOMAIN\user",
+ *   or without extended session security "RSADSI RC4-CRC32" (0xffffff7c),
+ *   as Windows and Wine's NTLM tests have it; "RSADSI RC4" (CALG_RC4), 128
+ *   bits.  NAMES: the client, "DOMAIN\user",
  *   on both sides.  LIFESPAN: from establishment to "never".
  * - Tokens: only an established server context has one.  QuerySecurity-
  *   ContextToken, ImpersonateSecurityContext, RevertSecurityContext and
@@ -180,15 +182,29 @@ struct ntlm_ctx *ntlm_ctx_from(shim_ctx *obj)
     return (struct ntlm_ctx *)obj;
 }
 
+enum ntlm_key_strength ntlm_ctx_key_strength(uint32_t flags)
+{
+    /* Datagram counts only from NTLM revision W2K3 on, which is ours. */
+    if (!(flags & (NTLM_NEGOTIATE_LM_KEY | NTLM_NEGOTIATE_DATAGRAM)))
+        return NTLM_KEY_FULL;
+    return (flags & NTLM_NEGOTIATE_56) ? NTLM_KEY_56 : NTLM_KEY_40;
+}
+
 void ntlm_ctx_establish(struct ntlm_ctx *ctx, const uint8_t session_key[NTLM_KEY_SIZE])
 {
     bool key_exch = (ctx->flags & NTLM_NEGOTIATE_KEY_EXCH) != 0;
 
     memcpy(ctx->session_key, session_key, NTLM_KEY_SIZE);
-    ntlm_seal_dir_init(&ctx->send, session_key,
-                       ctx->server ? NTLM_SERVER_TO_CLIENT : NTLM_CLIENT_TO_SERVER, key_exch);
-    ntlm_seal_dir_init(&ctx->recv, session_key,
-                       ctx->server ? NTLM_CLIENT_TO_SERVER : NTLM_SERVER_TO_CLIENT, key_exch);
+    if (ctx->flags & NTLM_NEGOTIATE_EXTENDED_SESSIONSECURITY) {
+        ntlm_seal_dir_init(&ctx->send, session_key,
+                           ctx->server ? NTLM_SERVER_TO_CLIENT : NTLM_CLIENT_TO_SERVER, key_exch);
+        ntlm_seal_dir_init(&ctx->recv, session_key,
+                           ctx->server ? NTLM_CLIENT_TO_SERVER : NTLM_SERVER_TO_CLIENT, key_exch);
+    } else {
+        /* Both ends key the one handle the same way, whatever their role. */
+        ntlm_seal_dir_init_shared(&ctx->send, session_key, ntlm_ctx_key_strength(ctx->flags));
+        ntlm_seal_dir_wipe(&ctx->recv);
+    }
     ctx->send_seq = ctx->recv_seq = 0;
     ctx->established = (int64_t)ntlm_now();
     drop_handshake(ctx);
@@ -219,7 +235,10 @@ shim_status ntlm_complete_auth_token(shim_ctx *obj, struct shim_buffer_desc *tok
 static const shim_wchar hmac_md5_w[] = { 'H', 'M', 'A', 'C', '-', 'M', 'D', '5', 0 };
 static const shim_wchar rsadsi_rc4_w[] = { 'R', 'S', 'A', 'D', 'S', 'I', ' ', 'R', 'C', '4', 0 };
 
-#define NTLM_SIGNATURE_ALG_HMAC_MD5 0xffffff76u
+static const shim_wchar rc4_crc32_w[] = { 'R', 'S', 'A', 'D', 'S', 'I', ' ', 'R', 'C', '4', '-', 'C', 'R', 'C', '3', '2', 0 };
+
+#define NTLM_SIGNATURE_ALG_HMAC_MD5  0xffffff76u
+#define NTLM_SIGNATURE_ALG_RC4_CRC32 0xffffff7cu
 
 static shim_status query_pkginfo(struct shim_pkginfo **out)
 {
@@ -262,7 +281,9 @@ static shim_status query_session(struct ntlm_ctx *ctx, uint32_t attr, void *buf)
     }
     case SHIM_ATTR_KEY_INFO: {
         struct shim_ctx_key_info *k = buf;
-        shim_wchar *sig = ntlm_wstr_caller(hmac_md5_w, wstr_len(hmac_md5_w));
+        bool crc = ntlm_ctx_shared(ctx);
+        const shim_wchar *sig_name = crc ? rc4_crc32_w : hmac_md5_w;
+        shim_wchar *sig = ntlm_wstr_caller(sig_name, wstr_len(sig_name));
         shim_wchar *enc = ntlm_wstr_caller(rsadsi_rc4_w, wstr_len(rsadsi_rc4_w));
         if (!sig || !enc) {
             sys_caller_free(sig);
@@ -272,7 +293,7 @@ static shim_status query_session(struct ntlm_ctx *ctx, uint32_t attr, void *buf)
         k->sSignatureAlgorithmName = sig;
         k->sEncryptAlgorithmName = enc;
         k->KeySize = NTLM_KEY_SIZE * 8;
-        k->SignatureAlgorithm = NTLM_SIGNATURE_ALG_HMAC_MD5;
+        k->SignatureAlgorithm = crc ? NTLM_SIGNATURE_ALG_RC4_CRC32 : NTLM_SIGNATURE_ALG_HMAC_MD5;
         k->EncryptAlgorithm = SHIM_CALG_RC4;
         return SHIM_OK;
     }

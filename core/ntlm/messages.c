@@ -1,6 +1,7 @@
 /* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
 /* MakeSignature, VerifySignature, EncryptMessage and DecryptMessage over
- * SecBuffer descriptions, with extended session security (MS-NLMP 3.4.4.2).
+ * SecBuffer descriptions, with extended session security (MS-NLMP 3.4.4.2)
+ * or without it (3.4.4.1).
  *
  * Choices where Windows leaves room:
  * - The signature goes in (and is read from) the first SECBUFFER_TOKEN:
@@ -16,7 +17,11 @@
  *   types are ignored.
  * - Sequence numbers are the context's, one counter per direction; the
  *   caller's MessageSeqNo is ignored, as Windows does with extended session
- *   security.  A message that fails verification (altered: SEC_E_MESSAGE_
+ *   security.  Without it one counter and one RC4 stream serve both
+ *   directions (MS-NLMP 3.4.4.1): every message sent or received takes the
+ *   next number and the next stretch of keystream, so the two ends must
+ *   take turns in the same order; MessageSeqNo is ignored there too (it is
+ *   for connectionless NTLM, which is not supported).  A message that fails verification (altered: SEC_E_MESSAGE_
  *   ALTERED; replayed or out of order: SEC_E_OUT_OF_SEQUENCE) leaves the
  *   receiving state as it was, so a forged message cannot desynchronise the
  *   session; the data of a failed DecryptMessage is restored too.
@@ -178,9 +183,9 @@ static enum ntlm_sig_status check(struct ntlm_ctx *ctx, const struct shim_buffer
 {
     struct ntlm_mac m;
 
-    ntlm_mac_init(&m, &ctx->recv, ctx->recv_seq);
+    ntlm_mac_init(&m, ntlm_ctx_recv_dir(ctx), *ntlm_ctx_recv_seq(ctx));
     mac_parts(&m, msg);
-    return ntlm_mac_check(&m, &ctx->recv, sig);
+    return ntlm_mac_check(&m, ntlm_ctx_recv_dir(ctx), sig);
 }
 
 /* ---- signatures --------------------------------------------------------------- */
@@ -229,14 +234,14 @@ static shim_status verify_locked(struct ntlm_ctx *ctx, struct shim_buffer_desc *
         return st;
     if (!has_keys(ctx))
         return ntlm_equal(sig, dummy_signature, sizeof(sig)) ? SHIM_OK : SHIM_E_MESSAGE_ALTERED;
-    saved = ctx->recv.rc4;
+    saved = ntlm_ctx_recv_dir(ctx)->rc4;
     if ((s = check(ctx, msg, sig)) == NTLM_SIG_OK)
-        ctx->recv_seq++;
+        (*ntlm_ctx_recv_seq(ctx))++;
     else
-        ctx->recv.rc4 = saved;
+        ntlm_ctx_recv_dir(ctx)->rc4 = saved;
     crypto_wipe(&saved, sizeof(saved));
     if (s)
-        WARN("signature check failed (%d), expected sequence number %u\n", s, ctx->recv_seq);
+        WARN("signature check failed (%d), expected sequence number %u\n", s, *ntlm_ctx_recv_seq(ctx));
     return sig_status(s);
 }
 
@@ -294,26 +299,27 @@ shim_status ntlm_encrypt(shim_ctx *obj, uint32_t qop, struct shim_buffer_desc *m
 static shim_status unseal(struct ntlm_ctx *ctx, struct shim_buffer_desc *msg,
                           const uint8_t sig[NTLM_SIGNATURE_SIZE], uint32_t *qop)
 {
-    struct crypto_rc4 saved = ctx->recv.rc4, undo;
+    struct ntlm_seal_dir *rx = ntlm_ctx_recv_dir(ctx);
+    struct crypto_rc4 saved = rx->rc4, undo;
     enum ntlm_sig_status s;
 
-    crypt_parts(&ctx->recv.rc4, msg);
+    crypt_parts(&rx->rc4, msg);
     if ((s = check(ctx, msg, sig)) == NTLM_SIG_OK)
         goto done;
     undo = saved;
     crypt_parts(&undo, msg);
     crypto_wipe(&undo, sizeof(undo));
-    ctx->recv.rc4 = saved;
+    rx->rc4 = saved;
     if (s == NTLM_SIG_ALTERED && (s = check(ctx, msg, sig)) == NTLM_SIG_OK) {
         if (qop)
             *qop = SHIM_QOP_WRAP_NO_ENCRYPT;
         goto done;
     }
-    ctx->recv.rc4 = saved;
-    WARN("sealed message check failed (%d), expected sequence number %u\n", s, ctx->recv_seq);
+    rx->rc4 = saved;
+    WARN("sealed message check failed (%d), expected sequence number %u\n", s, *ntlm_ctx_recv_seq(ctx));
 done:
     if (s == NTLM_SIG_OK)
-        ctx->recv_seq++;
+        (*ntlm_ctx_recv_seq(ctx))++;
     crypto_wipe(&saved, sizeof(saved));
     return sig_status(s);
 }

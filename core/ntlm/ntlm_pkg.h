@@ -22,6 +22,10 @@
  * read once. */
 const shim_wchar *ntlm_computer_name(void);
 
+/* SSPISHIM_NTLM_NO_ESS (no_ess.c): whether this end, a server or a client,
+ * leaves extended session security out of its handshake. */
+bool ntlm_no_ess(bool server);
+
 /* ---- credentials (credentials.c) -------------------------------------------- */
 
 struct ntlm_cred {
@@ -89,7 +93,10 @@ struct ntlm_ctx {
     struct ntlm_name server_name;      /* NATIVE_NAMES' sServerName */
     struct ntlm_name computer, server_domain;   /* server: names it announces */
 
-    /* Established session. */
+    /* Established session.  Without extended session security one RC4
+     * handle and one sequence number serve both directions (MS-NLMP
+     * 3.4.4.1): they are send and send_seq, send.ess is false, and recv
+     * and recv_seq stay zero; ntlm_ctx_recv_dir/_seq pick the right ones. */
     uint8_t session_key[NTLM_KEY_SIZE];          /* ExportedSessionKey */
     struct ntlm_seal_dir send, recv;
     uint32_t send_seq, recv_seq;
@@ -105,6 +112,25 @@ struct ntlm_ctx *ntlm_ctx_from(shim_ctx *obj);
 /* Keys and counters for both directions, from the exported session key.
  * Drops the copies of the handshake messages. */
 void ntlm_ctx_establish(struct ntlm_ctx *ctx, const uint8_t session_key[NTLM_KEY_SIZE]);
+/* Whether the session uses the one shared stream of NTLM without extended
+ * session security. */
+static inline bool ntlm_ctx_shared(const struct ntlm_ctx *ctx)
+{
+    return !ctx->send.ess;
+}
+/* The handle and counter received messages are checked with: the
+ * receiving direction's, or the shared ones. */
+static inline struct ntlm_seal_dir *ntlm_ctx_recv_dir(struct ntlm_ctx *ctx)
+{
+    return ntlm_ctx_shared(ctx) ? &ctx->send : &ctx->recv;
+}
+static inline uint32_t *ntlm_ctx_recv_seq(struct ntlm_ctx *ctx)
+{
+    return ntlm_ctx_shared(ctx) ? &ctx->send_seq : &ctx->recv_seq;
+}
+/* The SEALKEY strength of a session without extended session security
+ * (MS-NLMP 3.4.5.3): weakened only with LM_KEY or datagram mode. */
+enum ntlm_key_strength ntlm_ctx_key_strength(uint32_t flags);
 /* A failed handshake step: frees what the handshake kept. */
 void ntlm_ctx_fail(struct ntlm_ctx *ctx);
 /* Keeps a copy of a handshake message (for the MIC); -1 out of memory. */

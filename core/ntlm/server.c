@@ -13,10 +13,18 @@
  *   the credential principal's, else NTLM_COMPUTER_NAME; the domain is the
  *   principal's, else the first domain in the accounts file, else the
  *   computer name (a standalone machine is its own domain).
- * - As Windows with LmCompatibilityLevel 5: an AUTHENTICATE without
- *   extended session security, with an NTLMv1 (24-byte) or LM-only
- *   response, or anonymous, is SEC_E_LOGON_DENIED; so is a wrong password,
- *   an unknown user or a MIC that does not verify.  A message that does not
+ * - Extended session security is echoed when the NEGOTIATE asks for it;
+ *   a client that does not ask gets a CHALLENGE without it and the session
+ *   security of MS-NLMP 3.4.4.1 (one RC4 stream and one sequence number
+ *   for both directions, the whole exported session key: LM_KEY and
+ *   datagram are never offered).  An AUTHENTICATE that drops the extended
+ *   session security its CHALLENGE offered is a downgrade no genuine
+ *   client makes (its flags are the CHALLENGE's, less what it did not ask
+ *   for): SEC_E_LOGON_DENIED.
+ * - As Windows with LmCompatibilityLevel 5: an NTLMv1 (24-byte) or LM-only
+ *   response, or an anonymous one, is SEC_E_LOGON_DENIED, with or without
+ *   extended session security; so is a wrong password, an unknown user or
+ *   a MIC that does not verify.  A message that does not
  *   parse is SEC_E_INVALID_TOKEN.  The MIC is checked when the response's
  *   MsvAvFlags announce one; in any case the response must echo our
  *   TargetInfo pairs unchanged (see check_echo).  Timestamps are not
@@ -209,6 +217,8 @@ static shim_status server_first(struct shim_ctx_call *c)
         goto done;
     ctx->req = c->req;
     ctx->flags = challenge_flags(neg.flags);
+    if (ntlm_no_ess(true))
+        ctx->flags &= ~(uint32_t)NTLM_NEGOTIATE_EXTENDED_SESSIONSECURITY;
     if ((st = server_names(ctx, cred, file_domain, file_domain_len)) || (st = build_challenge(ctx, &w)))
         goto done;
     st = SHIM_E_INSUFFICIENT_MEMORY;
@@ -366,8 +376,8 @@ static shim_status server_second(struct ntlm_ctx *ctx, struct shim_ctx_call *c)
         WARN("anonymous, LM or NTLMv1 logon refused\n");
         goto done;
     }
-    if (!(flags & NTLM_NEGOTIATE_EXTENDED_SESSIONSECURITY)) {
-        WARN("logon without extended session security refused\n");
+    if ((ctx->flags & NTLM_NEGOTIATE_EXTENDED_SESSIONSECURITY) && !(flags & NTLM_NEGOTIATE_EXTENDED_SESSIONSECURITY)) {
+        WARN("the AUTHENTICATE drops the extended session security its CHALLENGE offered\n");
         goto done;
     }
     st = SHIM_E_INVALID_TOKEN;

@@ -9,7 +9,13 @@
  * application signs starts from the same cipher state as the MIC did; the
  * sequence number is not reset (the application's first message is number
  * 1).  gss-ntlmssp and MIT's SPNEGO (its reset-crypto context option) do
- * the same, and so interoperate with Windows. */
+ * the same, and so interoperate with Windows.
+ *
+ * Without extended session security the MIC is the CRC32 signature of
+ * MS-NLMP 3.4.4.1 on the one shared stream and counter, and the "rekey"
+ * restarts that one handle, whichever way the MIC went: what gss-ntlmssp's
+ * ntlm_reset_rc4_state does there.  Our own Negotiate ends always agree on
+ * extended session security; this mode only meets foreign peers. */
 #include <string.h>
 
 #include "sspishim/crypto.h"
@@ -36,12 +42,19 @@ static shim_status enter(shim_ctx *obj, struct ntlm_ctx **out)
     return SHIM_OK;
 }
 
-/* Rekeys one direction's RC4 handle; its signing key stays as it is. */
+/* Rekeys one direction's RC4 handle (or the shared one); its signing key
+ * stays as it is. */
 static void rekey(struct ntlm_ctx *ctx, bool send)
 {
     struct ntlm_seal_dir fresh;
     bool to_server = ctx->server != send;
 
+    if (ntlm_ctx_shared(ctx)) {
+        ntlm_seal_dir_init_shared(&fresh, ctx->session_key, ntlm_ctx_key_strength(ctx->flags));
+        ctx->send.rc4 = fresh.rc4;
+        ntlm_seal_dir_wipe(&fresh);
+        return;
+    }
     ntlm_seal_dir_init(&fresh, ctx->session_key, to_server ? NTLM_CLIENT_TO_SERVER : NTLM_SERVER_TO_CLIENT,
                        (ctx->flags & NTLM_NEGOTIATE_KEY_EXCH) != 0);
     if (send)
@@ -79,12 +92,12 @@ shim_status ntlm_spnego_check_mic(shim_ctx *obj, const uint8_t *data, size_t len
         WARN("mechListMIC of %lu bytes\n", (unsigned long)sig_len);
         return SHIM_E_MESSAGE_ALTERED;
     }
-    saved = ctx->recv.rc4;
-    if ((s = ntlm_verify(&ctx->recv, ctx->recv_seq, data, len, sig)) == NTLM_SIG_OK) {
-        ctx->recv_seq++;
+    saved = ntlm_ctx_recv_dir(ctx)->rc4;
+    if ((s = ntlm_verify(ntlm_ctx_recv_dir(ctx), *ntlm_ctx_recv_seq(ctx), data, len, sig)) == NTLM_SIG_OK) {
+        (*ntlm_ctx_recv_seq(ctx))++;
         rekey(ctx, false);
     } else {
-        ctx->recv.rc4 = saved;
+        ntlm_ctx_recv_dir(ctx)->rc4 = saved;
         WARN("mechListMIC does not verify (%d)\n", s);
     }
     crypto_wipe(&saved, sizeof(saved));
@@ -101,7 +114,7 @@ shim_status ntlm_advance_sequence(shim_ctx *obj, uint32_t send, uint32_t recv)
         return SHIM_E_INVALID_HANDLE;
     sys_mutex_lock(&ctx->lock);
     ctx->send_seq += send;
-    ctx->recv_seq += recv;
+    *ntlm_ctx_recv_seq(ctx) += recv;
     sys_mutex_unlock(&ctx->lock);
     return SHIM_OK;
 }

@@ -152,6 +152,14 @@ shim_wchar *sys_computer_name(void)
     return w;
 }
 
+int sys_getenv_ascii(const char *name, char *buf, size_t size)
+{
+    const char *v = getenv(name);
+    if (!v || !size || strlen(v) >= size) return -1;
+    memcpy(buf, v, strlen(v) + 1);
+    return 0;
+}
+
 char *sys_accounts_path(void)
 {
     const char *p = getenv("NTLM_USER_FILE");

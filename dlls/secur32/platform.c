@@ -179,6 +179,16 @@ shim_wchar *sys_current_user(void)
     return out;
 }
 
+/* The process environment block, which SetEnvironmentVariable changes,
+ * rather than the C runtime's copy of it. */
+int sys_getenv_ascii(const char *name, char *buf, size_t size)
+{
+    DWORD n;
+    if (!size || size > MAXDWORD) return -1;
+    n = GetEnvironmentVariableA(name, buf, (DWORD)size);
+    return n && n < size ? 0 : -1;
+}
+
 shim_wchar *sys_computer_name(void)
 {
     WCHAR name[MAX_COMPUTERNAME_LENGTH + 1];

@@ -73,6 +73,10 @@ shim_wchar *sys_current_user(void);
  * NULL when unknown. */
 shim_wchar *sys_computer_name(void);
 
+/* An environment variable's value as ASCII, NUL-terminated, into buf: 0
+ * when it is set and fits, -1 otherwise.  Read at each call. */
+int sys_getenv_ascii(const char *name, char *buf, size_t size);
+
 /* The NTLM accounts file: NTLM_USER_FILE when set (a Unix path is accepted
  * on Windows as well), otherwise the documented default.  A malloc'd UTF-8
  * path for sys_file_stamp and sys_read_file, or NULL when there is none. */

@@ -10,7 +10,12 @@ its secur32); the other end is
   - for Negotiate, MIT GSSAPI's SPNEGO mechanism over gss-ntlmssp
     (tests/interop/gss_peer), as client and as server, against sspi_peer.exe
     with SSPI_PEER_PACKAGE=Negotiate and against the core natively
-    (tests/interop/core_peer).
+    (tests/interop/core_peer);
+  - for NTLM without extended session security, python3-impacket's ntlm
+    module, as a client that does not ask for it and as a server that does
+    not offer it, against the core natively (core_peer, package NTLM): its
+    messages, its NTLMv2 response and its MS-NLMP 3.4.4.1 signatures (its
+    SEALKEY is not used: it weakens the key whenever ESS is off).
 This script relays the tokens, then seals and unseals real messages both
 ways (for ntlm_auth, with the session key and flags it reports, through
 python3-ntlm-auth's SessionSecurity; for GSSAPI with gss_wrap/gss_unwrap).
@@ -308,6 +313,121 @@ def spnego(ours_exe, gss_exe, env, label):
     gss.close()
 
 
+# ---- NTLM without extended session security, against python3-impacket --------
+
+def impacket_no_ess(core_exe, env):
+    """impacket as the legacy end, the core (core_peer, NTLM) as the other:
+    the CHALLENGE/AUTHENTICATE carry no ESS, the session key agrees, and
+    sealed and signed messages take turns on one RC4 stream and one
+    sequence number (client 0, server 1, client 2, ...)."""
+    import hmac
+    import struct
+    from impacket import ntlm as im
+    from Cryptodome.Cipher import ARC4
+
+    ESS = im.NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY
+    env = dict(env, SSPI_PEER_PACKAGE="NTLM")
+
+    # impacket's own 3.4.4.1 code on MS-NLMP 4.2.2.4's inputs: it is a fit
+    # reference only if it gives the spec's values with the whole key.
+    text = "Plaintext".encode("utf-16le")
+    sealed, sig = im.SEAL(0, None, None, text, text, 0, ARC4.new(b"\x55" * 16).encrypt)
+    check(sealed.hex() == "56fe04d861f9319af0d7238a2e3b4d457fb8" and
+          sig.getData().hex() == "010000000000000009dcd1df2e459d36",
+          "impacket does not reproduce MS-NLMP 4.2.2.4: %s %s" % (sealed.hex(), sig.getData().hex()))
+
+    def converse(peer, key, flags, first_is_ours, who):
+        handle = ARC4.new(key).encrypt   # the one shared stream, whole key
+        seq = 0
+        for i in range(6):
+            ours = (i % 2 == 0) == first_is_ours
+            msg = ("%s message %d" % (who, i)).encode()
+            signed_only = i % 3 == 2
+            if ours:      # impacket writes, the core reads
+                if signed_only:
+                    sig = im.SIGN(flags, None, msg, seq, handle)
+                    r = peer.ask("VERIFY %s %s" % (b64(msg), b64(sig.getData())))
+                    check(r == "OK", "%s: the core refused impacket's signature %d: %s" % (who, i, r))
+                else:
+                    data, sig = im.SEAL(flags, None, None, msg, msg, seq, handle)
+                    r = peer.ask("UNSEAL " + b64(sig.getData() + data))
+                    check(r == "DATA " + b64(msg), "%s: the core did not unseal impacket's %d: %s" % (who, i, r))
+            else:         # the core writes, impacket reads
+                r = peer.ask(("SIGN " if signed_only else "SEAL ") + b64(msg)).split()
+                if not check(r[0] == "DATA", "%s: the core could not write %d: %s" % (who, i, r)):
+                    return
+                blob = unb64(r[1])
+                got = msg if signed_only else handle(blob[16:])
+                want = im.MAC(flags, handle, None, seq, got).getData()
+                check(got == msg and blob[:16] == want,
+                      "%s: impacket does not accept the core's %d: %s vs %s" % (who, i, blob[:16].hex(), want.hex()))
+            seq += 1
+        # A replay of the first message is refused now.
+        data, sig = im.SEAL(flags, None, None, b"late", b"late", 0, ARC4.new(key).encrypt)
+        r = peer.ask("UNSEAL " + b64(sig.getData() + data))
+        check(r.startswith("ERR"), "%s: a replayed sequence number 0 was accepted: %s" % (who, r))
+
+    print("== impacket client without ESS -> core NTLM server", flush=True)
+    server = Peer(core_exe, "server", env)
+    check(server.ask("SERVER") == "OK", "server credential")
+    type1 = im.getNTLMSSPType1("", "", signingRequired=True, use_ntlmv2=True)
+    type1["flags"] &= ~ESS
+    st, challenge = server.step(type1.getData())
+    check(st == "00090312" and challenge, "CHALLENGE: %s" % st)
+    chal_flags = im.NTLMAuthChallenge(challenge)["flags"]
+    check(not chal_flags & ESS, "the core's CHALLENGE offers ESS the client did not ask for: %#x" % chal_flags)
+    type3, key = im.getNTLMSSPType3(type1, challenge, USER, PASSWORD, DOMAIN, use_ntlmv2=True)
+    check(not type3["flags"] & ESS, "impacket's AUTHENTICATE has ESS")
+    st, _ = server.step(type3.getData())
+    check(st == "00000000", "AUTHENTICATE accepted: %s" % st)
+    r = server.ask("KEY")
+    check(r == "DATA " + b64(key), "session keys differ: %s" % r)
+    converse(server, key, type3["flags"], True, "impacket client")
+    server.close()
+
+    print("== core NTLM client -> impacket server without ESS", flush=True)
+    client = Peer(core_exe, "client", env)
+    check(client.ask("CLIENT %s %s %s" % (USER, DOMAIN, PASSWORD)) == "OK", "client credential")
+    st, negotiate = client.step()
+    neg_flags = struct.unpack("<I", negotiate[12:16])[0]
+    check(neg_flags & ESS, "the core's NEGOTIATE does not ask for ESS")
+    # A CHALLENGE that leaves ESS out, built with impacket's structure.
+    flags = (neg_flags & ~ESS) | im.NTLMSSP_NEGOTIATE_TARGET_INFO | im.NTLMSSP_TARGET_TYPE_SERVER
+    info = im.AV_PAIRS()
+    info[im.NTLMSSP_AV_DOMAINNAME] = DOMAIN.encode("utf-16le")
+    info[im.NTLMSSP_AV_HOSTNAME] = b"S\x00E\x00R\x00V\x00E\x00R\x00"
+    ch = im.NTLMAuthChallenge()
+    ch["flags"] = flags
+    ch["challenge"] = os.urandom(8)
+    ch["domain_name"] = DOMAIN.encode("utf-16le")
+    ch["domain_len"] = ch["domain_max_len"] = len(ch["domain_name"])
+    ch["domain_offset"] = 40 + 16
+    ch["TargetInfoFields"] = info.getData()
+    ch["TargetInfoFields_len"] = ch["TargetInfoFields_max_len"] = len(ch["TargetInfoFields"])
+    ch["TargetInfoFields_offset"] = 40 + 16 + len(ch["domain_name"])
+    ch["Version"] = b"\x0a\x00\x61\x4a\x00\x00\x00\x0f"
+    ch["VersionLen"] = 8
+    st, auth = client.step(ch.getData())
+    check(st == "00000000" and auth, "the core answered the CHALLENGE with %s" % st)
+    a = im.NTLMAuthChallengeResponse()
+    a.fromString(auth)
+    check(not a["flags"] & ESS, "the core's AUTHENTICATE keeps ESS: %#x" % a["flags"])
+    # The NTLMv2 proof, checked here; the session key read by its own
+    # offset (impacket's parser takes it by position).
+    nt = a["ntlm"]
+    check(len(nt) > 24, "the core sent no NTLMv2 response (%d bytes)" % len(nt))
+    owf = im.NTOWFv2(USER, PASSWORD, DOMAIN)
+    proof = hmac.new(owf, ch["challenge"] + nt[16:], "md5").digest()
+    check(proof == nt[:16], "NTProofStr does not verify")
+    base = hmac.new(owf, proof, "md5").digest()
+    klen, _, koff = struct.unpack("<HHI", auth[52:60])
+    key = ARC4.new(base).decrypt(auth[koff:koff + klen]) if klen == 16 else base
+    r = client.ask("KEY")
+    check(r == "DATA " + b64(key), "session keys differ: %s" % r)
+    converse(client, key, a["flags"], False, "impacket server")
+    client.close()
+
+
 def main():
     exe = os.path.abspath(sys.argv[1])
     gss_exe = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
@@ -322,6 +442,8 @@ def main():
         scenarios.append((lambda e, env: spnego(e, gss_exe, env, "sspishim"), exe))
         if core_exe:
             scenarios.append((lambda e, env: spnego(e, gss_exe, env, "core"), core_exe))
+    if core_exe:
+        scenarios.append((impacket_no_ess, core_exe))
     for scenario, peer_exe in scenarios:
         try:
             scenario(peer_exe, env)

@@ -424,6 +424,146 @@ START_TEST(bad_payloads)
 }
 END_TEST
 
+/* ---- Without extended session security: one stream, one counter ---------------- */
+
+static void no_ess_established(struct session *s)
+{
+    setenv("SSPISHIM_NTLM_NO_ESS", "server", 1);
+    established(s);
+    unsetenv("SSPISHIM_NTLM_NO_ESS");
+}
+
+/* The payload's version, read through the envelope. */
+static unsigned payload_version(const struct shim_buffer *b, uint8_t **payload, size_t *plen)
+{
+    uint8_t key[MACHINE_KEY_SIZE];
+    struct packed_header hdr;
+
+    ck_st(machine_key_get(key), SHIM_OK);
+    ck_st(packed_open(key, b->pv, b->cb, &hdr, payload, plen), SHIM_OK);
+    ck_assert_uint_ge(*plen, 2);
+    return (*payload)[0] | (*payload)[1] << 8;
+}
+
+/* Mid-conversation, in both roles: client at sequence 0, server at 1,
+ * client at 2, then the copy takes over the shared stream and counter. */
+START_TEST(no_ess_carries_on)
+{
+    struct session s;
+    struct shim_buffer b = { 0 };
+    uint8_t *payload;
+    size_t plen;
+
+    for (int server = 0; server < 2; server++) {
+        no_ess_established(&s);
+        ck_seal(s.cctx, s.sctx, "client, 0");
+        ck_seal(s.sctx, s.cctx, "server, 1");
+        ck_seal(s.cctx, s.sctx, "client, 2");
+        shim_ctx **mine = server ? &s.sctx : &s.cctx, *peer = server ? s.cctx : s.sctx;
+        ck_st(context_export(*mine, 0, &b, NULL), SHIM_OK);
+        ck_assert_uint_eq(payload_version(&b, &payload, &plen), 2);
+        packed_free_payload(payload, plen);
+        shim_ctx *copy = import_ok("NTLM", &b);
+        blob_free(&b);
+        ctx_delete(*mine);
+        *mine = NULL;
+        ck_seal(copy, peer, "the copy, 3");
+        ck_seal(peer, copy, "the peer, 4");
+        struct msg m;
+        ck_st(ops->make_signature(copy, 0, msg_init(&m, "signed, 5"), 0), SHIM_OK);
+        ck_st(ops->verify_signature(peer, &m.d, 0, NULL), SHIM_OK);
+        ck_assert(ops->verify_signature(peer, &m.d, 0, NULL) < 0);
+        ctx_delete(copy);
+        session_free(&s);
+    }
+    /* ESS contexts keep writing version 1. */
+    established(&s);
+    ck_st(context_export(s.cctx, 0, &b, NULL), SHIM_OK);
+    ck_assert_uint_eq(payload_version(&b, &payload, &plen), 1);
+    packed_free_payload(payload, plen);
+    blob_free(&b);
+    session_free(&s);
+}
+END_TEST
+
+/* RESET_NEW: fine before any message, refused once one has passed either
+ * way (a message received moves the shared stream as much as one sent),
+ * and a refused export changes nothing. */
+START_TEST(no_ess_reset_new)
+{
+    struct session s;
+    struct shim_buffer b = { 0 };
+
+    no_ess_established(&s);
+    ck_st(context_export(s.sctx, SHIM_EXPORT_RESET_NEW, &b, NULL), SHIM_OK);
+    shim_ctx *server = import_ok("NTLM", &b);
+    blob_free(&b);
+    ck_st(context_export(s.cctx, SHIM_EXPORT_RESET_NEW, &b, NULL), SHIM_OK);
+    shim_ctx *client = import_ok("NTLM", &b);
+    blob_free(&b);
+    ck_seal(client, server, "fresh copies");
+    ck_seal(server, client, "talk in turn");
+    ctx_delete(client);
+    ctx_delete(server);
+
+    for (int receiver = 0; receiver < 2; receiver++) {
+        ck_seal(receiver ? s.sctx : s.cctx, receiver ? s.cctx : s.sctx, "one message");
+        ck_st(context_export(s.cctx, SHIM_EXPORT_RESET_NEW, &b, NULL), SHIM_E_INVALID_PARAMETER);
+        ck_assert_ptr_null(b.pv);
+        ck_st(context_export(s.sctx, SHIM_EXPORT_RESET_NEW, &b, NULL), SHIM_E_INVALID_PARAMETER);
+        ck_assert_ptr_null(b.pv);
+    }
+    ck_seal(s.cctx, s.sctx, "still in step");
+    session_free(&s);
+}
+END_TEST
+
+/* A version-2 payload whose flags claim ESS, or a version-1 payload whose
+ * flags deny it, is refused; so is a version-2 payload cut short. */
+START_TEST(no_ess_bad_payloads)
+{
+    uint8_t key[MACHINE_KEY_SIZE], *blob = NULL, *payload, *ess_payload;
+    size_t len = 0, plen, ess_plen;
+    struct session s, t;
+    struct shim_buffer b = { 0 }, e = { 0 };
+
+    no_ess_established(&s);
+    ck_st(context_export(s.sctx, 0, &b, NULL), SHIM_OK);
+    ck_assert_uint_eq(payload_version(&b, &payload, &plen), 2);
+    established(&t);
+    ck_st(context_export(t.sctx, 0, &e, NULL), SHIM_OK);
+    ck_assert_uint_eq(payload_version(&e, &ess_payload, &ess_plen), 1);
+    ck_st(machine_key_get(key), SHIM_OK);
+    /* flags: u16 version, u8 server, u32 req, then u32 flags at offset 7 */
+    payload[7 + 2] ^= NTLM_NEGOTIATE_EXTENDED_SESSIONSECURITY >> 16;
+    ck_st(packed_seal(key, "NTLM", PACKED_ROLE_SERVER, payload, plen, &blob, &len), SHIM_OK);
+    ck_refused("NTLM", blob, len, SHIM_E_INVALID_TOKEN);
+    sys_caller_free(blob);
+    payload[7 + 2] ^= NTLM_NEGOTIATE_EXTENDED_SESSIONSECURITY >> 16;
+    ess_payload[7 + 2] ^= NTLM_NEGOTIATE_EXTENDED_SESSIONSECURITY >> 16;
+    ck_st(packed_seal(key, "NTLM", PACKED_ROLE_SERVER, ess_payload, ess_plen, &blob, &len), SHIM_OK);
+    ck_refused("NTLM", blob, len, SHIM_E_INVALID_TOKEN);
+    sys_caller_free(blob);
+    for (size_t n = 2; n < plen; n++) {
+        ck_st(packed_seal(key, "NTLM", PACKED_ROLE_SERVER, payload, n, &blob, &len), SHIM_OK);
+        ck_refused("NTLM", blob, len, SHIM_E_INVALID_TOKEN);
+        sys_caller_free(blob);
+    }
+    /* Untouched, it imports. */
+    ck_st(packed_seal(key, "NTLM", PACKED_ROLE_SERVER, payload, plen, &blob, &len), SHIM_OK);
+    struct shim_buffer ok = { (uint32_t)len, SHIM_BUFFER_DATA, blob };
+    shim_ctx *c = import_ok("NTLM", &ok);
+    ctx_delete(c);
+    sys_caller_free(blob);
+    packed_free_payload(payload, plen);
+    packed_free_payload(ess_payload, ess_plen);
+    blob_free(&b);
+    blob_free(&e);
+    session_free(&s);
+    session_free(&t);
+}
+END_TEST
+
 /* A client blob imported with a token: the token is closed at once and
  * ignored, so the copy cannot impersonate (issue 15, finding 8); a server
  * blob keeps it until the copy is deleted. */
@@ -493,6 +633,9 @@ int main(void)
     tcase_add_test(tc, bad_payloads);
     tcase_add_test(tc, empty_and_null);
     tcase_add_test(tc, client_blob_ignores_token);
+    tcase_add_test(tc, no_ess_carries_on);
+    tcase_add_test(tc, no_ess_reset_new);
+    tcase_add_test(tc, no_ess_bad_payloads);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

@@ -854,6 +854,44 @@ START_TEST(export_reset_new)
 }
 END_TEST
 
+/* NTLM without extended session security under SPNEGO (either end leaving
+ * it out, as a foreign peer would): both mechListMICs are CRC32 signatures
+ * on the one shared stream, at sequence numbers 0 (client) and 1 (server),
+ * each followed by a restart of that stream; messages then take 2, 3...
+ * and a RESET_NEW copy made right after the handshake starts there too. */
+START_TEST(no_ess_ntlm)
+{
+    static const char *const which[] = { "client", "server" };
+    struct session s;
+    struct msg m;
+    shim_ctx *c2, *s2;
+
+    setenv("SSPISHIM_NTLM_NO_ESS", which[_i], 1);
+    nego_established(&s);
+    unsetenv("SSPISHIM_NTLM_NO_ESS");
+    c2 = round_trip(s.cctx, 1, PACKED_ROLE_CLIENT, NULL);
+    s2 = round_trip(s.sctx, 1, PACKED_ROLE_SERVER, NULL);
+    seal_across(c2, s2, "reset copies, 2", ops, ops);
+    seal_across(s2, c2, "reset copies, 3", ops, ops);
+    ctx_delete(c2);
+    ctx_delete(s2);
+    ck_st(ops->make_signature(s.cctx, 0, msg_init(&m, "first from the client"), 0), SHIM_OK);
+    ck_assert_mem_eq(m.sig, "\x01\0\0\0\0\0\0\0", 8);
+    ck_st(ops->verify_signature(s.sctx, &m.d, 0, NULL), SHIM_OK);
+    for (int i = 0; i < 3; i++) {
+        seal_across(s.sctx, s.cctx, "server to client, sealed", ops, ops);
+        seal_across(s.cctx, s.sctx, "client to server, sealed", ops, ops);
+    }
+    uint8_t *payload = NULL, role = 0;
+    size_t len = 0;
+    ck_st(ops->export_context(s.sctx, 1, &payload, &len, &role), SHIM_E_INVALID_PARAMETER);
+    s2 = round_trip(s.sctx, 0, PACKED_ROLE_SERVER, NULL);
+    seal_across(s2, s.cctx, "the copy carries on", ops, ops);
+    ctx_delete(s2);
+    session_free(&s);
+}
+END_TEST
+
 /* A Negotiate client blob imported with a token ignores it (the token is
  * closed at once): the copy cannot impersonate (issue 15, finding 8). */
 START_TEST(export_client_token_ignored)
@@ -940,6 +978,7 @@ int main(void)
     TC("Export");
     tcase_add_test(tc, export_import);
     tcase_add_test(tc, export_reset_new);
+    tcase_add_loop_test(tc, no_ess_ntlm, 0, 2);
     tcase_add_test(tc, export_client_token_ignored);
     tcase_add_test(tc, export_refused);
     return run_suite(s);

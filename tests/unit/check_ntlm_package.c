@@ -604,7 +604,7 @@ START_TEST(old_protocols_refused)
     /* Anonymous / LM only: no NT response. */
     ck_st(send_forged(&s, ess, nt, 0), SHIM_E_LOGON_DENIED);
     session_reset(&s);
-    /* No extended session security. */
+    /* Extended session security asked for, offered, then dropped. */
     ck_st(send_forged(&s, ess & ~(uint32_t)NTLM_NEGOTIATE_EXTENDED_SESSIONSECURITY, nt, 64),
           SHIM_E_LOGON_DENIED);
     session_reset(&s);
@@ -614,7 +614,7 @@ START_TEST(old_protocols_refused)
 }
 END_TEST
 
-/* The genuine AUTHENTICATE with ESS cleared: refused as an old protocol. */
+/* The genuine AUTHENTICATE with ESS cleared: refused as a downgrade. */
 static void clear_ess(int leg, struct tok *t, void *arg)
 {
     (void)arg;
@@ -632,9 +632,173 @@ START_TEST(downgrades_refused)
     session_init(&s, "alice", "DOMAIN", "Password1");
     ck_st(handshake_ex(&s, clear_ess, NULL), SHIM_E_LOGON_DENIED);
     session_reset(&s);
-    /* A CHALLENGE without ESS: the client will not go on. */
-    ck_st(handshake_ex(&s, clear_ess, &challenge), SHIM_E_UNSUPPORTED_FUNCTION);
-    ck_st(s.cst, SHIM_E_UNSUPPORTED_FUNCTION);
+    /* A CHALLENGE that lost ESS on the way: the client goes on without it,
+     * as Windows does, and the server, which offered it, refuses the
+     * AUTHENTICATE that no longer has it (its MIC would fail too). */
+    ck_st(handshake_ex(&s, clear_ess, &challenge), SHIM_E_LOGON_DENIED);
+    ck_st(s.cst, SHIM_OK);
+    session_free(&s);
+}
+END_TEST
+
+/* ---- Without extended session security --------------------------------------------- */
+
+static bool flag_in(const struct tok *t, size_t offset, uint32_t flag)
+{
+    uint32_t f = t->buf[offset] | t->buf[offset + 1] << 8 | (uint32_t)t->buf[offset + 2] << 16 |
+                 (uint32_t)t->buf[offset + 3] << 24;
+    return (f & flag) != 0;
+}
+
+static uint32_t sig_seq_of(const struct msg *m)
+{
+    return m->sig[12] | m->sig[13] << 8 | (uint32_t)m->sig[14] << 16 | (uint32_t)m->sig[15] << 24;
+}
+
+/* A session where SSPISHIM_NTLM_NO_ESS keeps one end (_i: 0 the client,
+ * 1 the server, 2 both) from extended session security. */
+static void no_ess_session(struct session *s, int which)
+{
+    static const char *const v[] = { "client", "server", "both" };
+
+    setenv("SSPISHIM_NTLM_NO_ESS", v[which], 1);
+    established(s);
+    unsetenv("SSPISHIM_NTLM_NO_ESS");
+}
+
+START_TEST(no_ess_handshake)
+{
+    struct session s;
+    struct shim_ctx_key_info k;
+
+    no_ess_session(&s, _i);
+    ck_assert(flag_in(&s.neg, 12, NTLM_NEGOTIATE_EXTENDED_SESSIONSECURITY) == (_i == 1));
+    ck_assert(!flag_in(&s.chal, 20, NTLM_NEGOTIATE_EXTENDED_SESSIONSECURITY));
+    ck_assert(!flag_in(&s.auth, 60, NTLM_NEGOTIATE_EXTENDED_SESSIONSECURITY));
+    ck_assert(flag_in(&s.auth, 60, NTLM_NEGOTIATE_SEAL));
+    /* Windows' names for this mode's algorithms, on both ends. */
+    for (int side = 0; side < 2; side++) {
+        ck_st(ops->query_context_attributes(side ? s.sctx : s.cctx, SHIM_ATTR_KEY_INFO, &k), SHIM_OK);
+        ck_assert(wstr_is(k.sSignatureAlgorithmName, "RSADSI RC4-CRC32"));
+        ck_assert(wstr_is(k.sEncryptAlgorithmName, "RSADSI RC4"));
+        ck_assert_uint_eq(k.SignatureAlgorithm, 0xffffff7c);
+        ck_assert_uint_eq(k.KeySize, 128);
+        sys_caller_free(k.sSignatureAlgorithmName);
+        sys_caller_free(k.sEncryptAlgorithmName);
+    }
+    session_free(&s);
+    /* With ESS on both ends the names stay HMAC-MD5's. */
+    established(&s);
+    ck_assert(flag_in(&s.auth, 60, NTLM_NEGOTIATE_EXTENDED_SESSIONSECURITY));
+    ck_st(ops->query_context_attributes(s.cctx, SHIM_ATTR_KEY_INFO, &k), SHIM_OK);
+    ck_assert(wstr_is(k.sSignatureAlgorithmName, "HMAC-MD5"));
+    ck_assert_uint_eq(k.SignatureAlgorithm, 0xffffff76);
+    sys_caller_free(k.sSignatureAlgorithmName);
+    sys_caller_free(k.sEncryptAlgorithmName);
+    session_free(&s);
+}
+END_TEST
+
+/* One stream, one counter: client at sequence 0, server at 1, client at
+ * 2, signed and sealed alike; each end's counter moves with every
+ * message, sent or received. */
+START_TEST(no_ess_alternating)
+{
+    struct session s;
+    struct msg m;
+    uint32_t qop = 0xdeadbeef;
+
+    no_ess_session(&s, _i);
+    for (uint32_t seq = 0; seq < 6; seq++) {
+        shim_ctx *tx = seq % 2 ? s.sctx : s.cctx, *rx = seq % 2 ? s.cctx : s.sctx;
+        if (seq % 3 == 2) {
+            ck_st(ops->make_signature(tx, 0, msg_init(&m, "signed in turn"), 0), SHIM_OK);
+            ck_assert_mem_eq(m.data, "signed in turn", 14);
+            ck_st(ops->verify_signature(rx, &m.d, 0, &qop), SHIM_OK);
+        } else {
+            ck_st(ops->encrypt(tx, 0, msg_init(&m, "sealed in turn"), 0), SHIM_OK);
+            ck_assert(memcmp(m.data, "sealed in turn", 14) != 0);
+            ck_st(ops->decrypt(rx, &m.d, 0, &qop), SHIM_OK);
+            ck_assert_mem_eq(m.data, "sealed in turn", 14);
+        }
+        ck_assert_uint_eq(qop, 0xdeadbeef);
+        ck_assert_mem_eq(m.sig, "\x01\0\0\0\0\0\0\0", 8);   /* version 1, RandomPad 0 */
+    }
+    /* Wrapped without encryption, too. */
+    ck_st(ops->encrypt(s.cctx, SHIM_QOP_WRAP_NO_ENCRYPT, msg_init(&m, "clear"), 0), SHIM_OK);
+    ck_st(ops->decrypt(s.sctx, &m.d, 0, &qop), SHIM_OK);
+    ck_assert_uint_eq(qop, SHIM_QOP_WRAP_NO_ENCRYPT);
+    session_free(&s);
+}
+END_TEST
+
+/* Replays, reordering and alterations fail and leave the stream where it
+ * was; the one that is due still passes afterwards. */
+START_TEST(no_ess_replay_and_order)
+{
+    struct session s;
+    struct msg m0, m1, m2;
+
+    no_ess_session(&s, 1);
+    ck_st(ops->encrypt(s.cctx, 0, msg_init(&m0, "zero"), 0), SHIM_OK);
+    ck_st(ops->encrypt(s.cctx, 0, msg_init(&m1, "one"), 0), SHIM_OK);
+    ck_assert_uint_ne(sig_seq_of(&m0), 0);   /* the number is encrypted */
+    ck_assert(ops->decrypt(s.sctx, &m1.d, 0, NULL) < 0);      /* out of order */
+    ck_st(ops->decrypt(s.sctx, &m0.d, 0, NULL), SHIM_OK);
+    ck_assert_mem_eq(m0.data, "zero", 4);
+    ck_assert(ops->decrypt(s.sctx, &m0.d, 0, NULL) < 0);      /* replayed (now clear) */
+    ck_st(ops->encrypt(s.cctx, 0, msg_init(&m0, "zero"), 0), SHIM_OK);
+    m1.data[0] ^= 1;
+    ck_st(ops->decrypt(s.sctx, &m1.d, 0, NULL), SHIM_E_MESSAGE_ALTERED);
+    m1.data[0] ^= 1;
+    m1.sig[12] ^= 1;                                           /* the sequence number */
+    ck_st(ops->decrypt(s.sctx, &m1.d, 0, NULL), SHIM_E_OUT_OF_SEQUENCE);
+    m1.sig[12] ^= 1;
+    m1.sig[5] ^= 0x5a;                                         /* RandomPad: not covered */
+    ck_st(ops->decrypt(s.sctx, &m1.d, 0, NULL), SHIM_OK);
+    ck_assert_mem_eq(m1.data, "one", 3);
+    ck_st(ops->decrypt(s.sctx, &m0.d, 0, NULL), SHIM_OK);     /* the third, sent before */
+    /* The server's turn: its message takes number 3 and the client agrees. */
+    ck_st(ops->make_signature(s.sctx, 0, msg_init(&m2, "three"), 0), SHIM_OK);
+    ck_st(ops->verify_signature(s.cctx, &m2.d, 0, NULL), SHIM_OK);
+    ck_assert(ops->verify_signature(s.cctx, &m2.d, 0, NULL) < 0);
+    session_free(&s);
+}
+END_TEST
+
+/* Both ends sending at once desynchronise the shared stream: what
+ * MS-NLMP 3.4.4.1 implies and the peers see as altered messages. */
+START_TEST(no_ess_crossed_messages)
+{
+    struct session s;
+    struct msg a, b;
+
+    no_ess_session(&s, 0);
+    ck_st(ops->encrypt(s.cctx, 0, msg_init(&a, "from the client"), 0), SHIM_OK);
+    ck_st(ops->encrypt(s.sctx, 0, msg_init(&b, "from the server"), 0), SHIM_OK);
+    ck_assert(ops->decrypt(s.sctx, &a.d, 0, NULL) < 0);
+    ck_assert(ops->decrypt(s.cctx, &b.d, 0, NULL) < 0);
+    session_free(&s);
+}
+END_TEST
+
+/* LM and NTLMv1 responses stay refused without ESS as with it. */
+START_TEST(no_ess_old_protocols_refused)
+{
+    struct session s;
+    uint8_t nt[64];
+    uint32_t plain = NTLM_NEGOTIATE_UNICODE | NTLM_NEGOTIATE_NTLM;
+
+    memset(nt, 0x5a, sizeof(nt));
+    setenv("SSPISHIM_NTLM_NO_ESS", "client", 1);
+    session_init(&s, "alice", "DOMAIN", "Password1");
+    ck_st(send_forged(&s, plain, nt, 24), SHIM_E_LOGON_DENIED);
+    ck_assert(!flag_in(&s.chal, 20, NTLM_NEGOTIATE_EXTENDED_SESSIONSECURITY));
+    session_reset(&s);
+    ck_st(send_forged(&s, plain, nt, 0), SHIM_E_LOGON_DENIED);
+    session_reset(&s);
+    ck_st(send_forged(&s, plain, nt, 40), SHIM_E_INVALID_TOKEN);
+    unsetenv("SSPISHIM_NTLM_NO_ESS");
     session_free(&s);
 }
 END_TEST
@@ -1276,8 +1440,8 @@ static const uint8_t v_session_key[16] = { 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0
                                            0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55 };
 static const uint64_t v_time = 0;
 
-/* The CHALLENGE_MESSAGE of 4.2.4.2. */
-static void vector_challenge(struct tok *t)
+/* The CHALLENGE_MESSAGE of 4.2.4.2, with the given flags. */
+static void vector_challenge_flags(struct tok *t, uint32_t flags)
 {
     uint8_t name[16], info[64];
     struct bytes_writer iw, mw;
@@ -1287,7 +1451,7 @@ static void vector_challenge(struct tok *t)
     ntlm_av_put(&iw, NTLM_AV_NB_DOMAIN_NAME, name, utf16le("Domain", name));
     ntlm_av_put(&iw, NTLM_AV_NB_COMPUTER_NAME, name, utf16le("Server", name));
     ntlm_av_put_eol(&iw);
-    m.flags = 0xe28a8233;
+    m.flags = flags;
     memcpy(m.server_challenge, v_server_challenge, 8);
     m.target_name = (struct bytes_span){ name, utf16le("Server", name) };
     m.target_info = bytes_writer_span(&iw);
@@ -1297,7 +1461,12 @@ static void vector_challenge(struct tok *t)
     t->len = (uint32_t)mw.len;
 }
 
-static void vector_client(struct session *s)
+static void vector_challenge(struct tok *t)
+{
+    vector_challenge_flags(t, 0xe28a8233);
+}
+
+static void vector_client_flags(struct session *s, uint32_t flags)
 {
     struct ntlm_test_inputs in = { v_client_challenge, v_session_key, NULL, &v_time };
     struct ident id;
@@ -1307,8 +1476,13 @@ static void vector_client(struct session *s)
     s->creq = SHIM_ISC_REQ_CONFIDENTIALITY | SHIM_ISC_REQ_INTEGRITY;
     ck_st(acquire(SHIM_CRED_OUTBOUND, ident(&id, "User", "Domain", "Password"), &s->ccred), SHIM_OK);
     ck_st(step(true, s->ccred, &s->cctx, s->creq, NULL, &s->neg, NULL), SHIM_I_CONTINUE_NEEDED);
-    vector_challenge(&s->chal);
+    vector_challenge_flags(&s->chal, flags);
     ck_st(step(true, NULL, &s->cctx, s->creq, &s->chal, &s->auth, NULL), SHIM_OK);
+}
+
+static void vector_client(struct session *s)
+{
+    vector_client_flags(s, 0xe28a8233);
 }
 
 START_TEST(vector_authenticate)
@@ -1370,6 +1544,39 @@ START_TEST(vector_sign)
     ck_st(ops->make_signature(s.cctx, 0, &d, 0), SHIM_OK);
     ck_assert_hex_eq(sig, "01 00 00 00 74 d0 45 34 2c 4f 1c d5 00 00 00 00");
     ck_assert_hex_eq(data, "50 00 6c 00 61 00 69 00 6e 00");
+    session_free(&s);
+}
+END_TEST
+
+/* MS-NLMP 4.2.2.4 through the package: a CHALLENGE with 4.2.2's flags
+ * (e2 02 82 33: no ESS, key exchange) and the exported key 55 x16 give
+ * the 4.2.2.4 sealed "Plaintext" and signature, the response being
+ * NTLMv2 all the same; then a fresh handshake signs with the stream at
+ * offset 0 (the sign-only value computed independently, as in
+ * check_ntlm_crypto). */
+START_TEST(vector_no_ess_seal)
+{
+    struct session s;
+    struct ntlm_authenticate au;
+    uint8_t data[18], sig[16];
+    struct shim_buffer b[2] = { { 16, SHIM_BUFFER_TOKEN, sig }, { 18, SHIM_BUFFER_DATA, data } };
+    struct shim_buffer_desc d = { 0, 2, b };
+
+    vector_client_flags(&s, 0xe2028233);
+    ck_assert_int_eq(ntlm_parse_authenticate(s.auth.buf, s.auth.len, &au), 0);
+    ck_assert_uint_eq(au.flags, 0xe2028233);
+    ck_assert_hex_eq(au.nt_response.p, "68 cd 0a b8 51 e5 1c 96 aa bc 92 7b eb ef 6a 1c");
+    ck_assert_hex_eq(au.session_key.p, "c5 da d2 54 4f c9 79 90 94 ce 1c e9 0b c9 d0 3e");
+    utf16le("Plaintext", data);
+    ck_st(ops->encrypt(s.cctx, 0, &d, 0), SHIM_OK);
+    ck_assert_hex_eq(data, "56 fe 04 d8 61 f9 31 9a f0 d7 23 8a 2e 3b 4d 45 7f b8");
+    ck_assert_hex_eq(sig, "01 00 00 00 00 00 00 00 09 dc d1 df 2e 45 9d 36");
+    session_free(&s);
+
+    vector_client_flags(&s, 0xe2028233);
+    utf16le("Plaintext", data);
+    ck_st(ops->make_signature(s.cctx, 0, &d, 0), SHIM_OK);
+    ck_assert_hex_eq(sig, "01 00 00 00 00 00 00 00 7d 7d f2 09 9e d7 57 8a");
     session_free(&s);
 }
 END_TEST
@@ -1464,6 +1671,7 @@ static Suite *package_suite(void)
     tcase_add_test(tc, truncated_messages);
     tcase_add_test(tc, old_protocols_refused);
     tcase_add_test(tc, downgrades_refused);
+    tcase_add_test(tc, no_ess_old_protocols_refused);
 
     TC("Messages");
     tcase_add_test(tc, sign_both_ways);
@@ -1477,6 +1685,10 @@ static Suite *package_suite(void)
     tcase_add_test(tc, not_established);
     tcase_add_test(tc, no_integrity_negotiated);
     tcase_add_test(tc, threads_share_a_context);
+    tcase_add_loop_test(tc, no_ess_handshake, 0, 3);
+    tcase_add_loop_test(tc, no_ess_alternating, 0, 3);
+    tcase_add_test(tc, no_ess_replay_and_order);
+    tcase_add_test(tc, no_ess_crossed_messages);
 
     TC("Attributes");
     tcase_add_test(tc, attributes);
@@ -1496,6 +1708,7 @@ static Suite *package_suite(void)
     tcase_add_test(tc, vector_authenticate);
     tcase_add_test(tc, vector_seal);
     tcase_add_test(tc, vector_sign);
+    tcase_add_test(tc, vector_no_ess_seal);
     tcase_add_test(tc, vector_inputs_loopback);
 #undef TC
     return s;

@@ -2,7 +2,9 @@
 /* The NTLM package through the DLL: a loopback handshake (client and server
  * in one process), signing and sealing both ways, tampered and replayed
  * messages, wrong passwords, attributes A and W, tokens and impersonation,
- * and nothing left behind. */
+ * NTLM without extended session security (a server that does not offer it,
+ * a client that does not ask, and a fixed CHALLENGE as Wine's own tests
+ * send), and nothing left behind. */
 #define TEST_NAME "ntlm"
 #include "test.h"
 #include <stdlib.h>
@@ -224,6 +226,238 @@ static void test_bad_tokens(CredHandle *scred)
     }
 }
 
+/* ---- NTLM without extended session security ------------------------------- */
+
+/* RC4 and CRC-32 written out here, apart from the DLL's: the expected
+ * MS-NLMP 3.4.4.1 output of a session, computed from its SESSION_KEY. */
+struct t_rc4 { BYTE s[256], i, j; };
+
+static void t_rc4_init(struct t_rc4 *r, const BYTE *key, int len)
+{
+    BYTE j = 0;
+    for (int i = 0; i < 256; i++) r->s[i] = (BYTE)i;
+    for (int i = 0; i < 256; i++) {
+        BYTE t = r->s[i];
+        j = (BYTE)(j + t + key[i % len]);
+        r->s[i] = r->s[j];
+        r->s[j] = t;
+    }
+    r->i = r->j = 0;
+}
+
+static void t_rc4(struct t_rc4 *r, BYTE *p, int n)
+{
+    for (int k = 0; k < n; k++) {
+        BYTE t;
+        r->i++;
+        r->j = (BYTE)(r->j + r->s[r->i]);
+        t = r->s[r->i];
+        r->s[r->i] = r->s[r->j];
+        r->s[r->j] = t;
+        p[k] ^= r->s[(BYTE)(r->s[r->i] + r->s[r->j])];
+    }
+}
+
+static DWORD t_crc32(const BYTE *p, int n)
+{
+    DWORD c = 0xffffffff;
+    for (int k = 0; k < n; k++) {
+        c ^= p[k];
+        for (int b = 0; b < 8; b++) c = (c >> 1) ^ (0xedb88320 & (0 - (c & 1)));
+    }
+    return ~c;
+}
+
+/* The signature (and, sealing, the ciphertext) the next message on the
+ * shared stream r must carry. */
+static void t_protect(struct t_rc4 *r, DWORD seq, BYTE *msg, int n, BOOL seal, BYTE sig[16])
+{
+    DWORD crc = t_crc32(msg, n);
+    BYTE tail[12] = { 0 };
+    if (seal) t_rc4(r, msg, n);
+    memcpy(tail + 4, &crc, 4);
+    memcpy(tail + 8, &seq, 4);
+    t_rc4(r, tail, 12);
+    memset(sig, 0, 16);
+    sig[0] = 1;
+    memcpy(sig + 8, tail + 4, 8);
+}
+
+static DWORD flags_at(const SecBuffer *b, int offset)
+{
+    DWORD f = 0;
+    if (b->cbBuffer >= (ULONG)offset + 4) memcpy(&f, (BYTE *)b->pvBuffer + offset, 4);
+    return f;
+}
+
+static void ck_key_info(CtxtHandle *ctx, const char *who)
+{
+    SecPkgContext_KeyInfoA ki;
+    SECURITY_STATUS st = QueryContextAttributesA(ctx, SECPKG_ATTR_KEY_INFO, &ki);
+    ok(st == SEC_E_OK, "%s KEY_INFO: %08lx\n", who, st);
+    if (st) return;
+    ok(!strcmp(ki.sSignatureAlgorithmName, "RSADSI RC4-CRC32"), "%s signature algorithm %s\n", who,
+       ki.sSignatureAlgorithmName);
+    ok(!strcmp(ki.sEncryptAlgorithmName, "RSADSI RC4"), "%s encryption algorithm %s\n", who, ki.sEncryptAlgorithmName);
+    ok(ki.SignatureAlgorithm == 0xffffff7c, "%s signature algorithm id %#lx\n", who, ki.SignatureAlgorithm);
+    ok(ki.KeySize == 128 && ki.EncryptAlgorithm == 0x6801 /* CALG_RC4 */, "%s key size %lu, algorithm %#lx\n", who, ki.KeySize,
+       ki.EncryptAlgorithm);
+    FreeContextBuffer(ki.sSignatureAlgorithmName);
+    FreeContextBuffer(ki.sEncryptAlgorithmName);
+}
+
+static BOOL session_key(CtxtHandle *ctx, BYTE key[16])
+{
+    SecPkgContext_SessionKey k;
+    if (QueryContextAttributesW(ctx, SECPKG_ATTR_SESSION_KEY, &k) != SEC_E_OK) return FALSE;
+    BOOL good = k.SessionKeyLength == 16;
+    if (good) memcpy(key, k.SessionKey, 16);
+    FreeContextBuffer(k.SessionKey);
+    return good;
+}
+
+/* Our own client and server, one of them kept from ESS by
+ * SSPISHIM_NTLM_NO_ESS ("server": it does not offer it although the
+ * client asks; "client": the client does not ask). */
+static void test_no_ess_loopback(CredHandle *ccred, CredHandle *scred, const char *mode)
+{
+    BYTE tok_c[4096], tok_s[4096];
+    SecBuffer bc = { sizeof(tok_c), SECBUFFER_TOKEN, tok_c }, bs = { sizeof(tok_s), SECBUFFER_TOKEN, tok_s };
+    SecBufferDesc dc = { SECBUFFER_VERSION, 1, &bc }, ds = { SECBUFFER_VERSION, 1, &bs };
+    ULONG req = ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY | ISC_REQ_CONNECTION, attrs;
+    CtxtHandle client, server;
+    TimeStamp ts;
+    SECURITY_STATUS st;
+    const ULONG ess = 0x00080000;
+
+    SetEnvironmentVariableA("SSPISHIM_NTLM_NO_ESS", mode);
+    st = InitializeSecurityContextW(ccred, NULL, (SEC_WCHAR *)L"localhost", req, 0, SECURITY_NATIVE_DREP, NULL, 0,
+                                    &client, &dc, &attrs, &ts);
+    ok(st == SEC_I_CONTINUE_NEEDED, "%s: NEGOTIATE: %08lx\n", mode, st);
+    ok(!(flags_at(&bc, 12) & ess) == !strcmp(mode, "client"), "%s: NEGOTIATE flags %#lx\n", mode, flags_at(&bc, 12));
+    st = AcceptSecurityContext(scred, NULL, &dc, req, SECURITY_NATIVE_DREP, &server, &ds, &attrs, &ts);
+    ok(st == SEC_I_CONTINUE_NEEDED, "%s: CHALLENGE: %08lx\n", mode, st);
+    SetEnvironmentVariableA("SSPISHIM_NTLM_NO_ESS", NULL);
+    ok(!(flags_at(&bs, 20) & ess), "%s: the CHALLENGE offers ESS: %#lx\n", mode, flags_at(&bs, 20));
+    bc.cbBuffer = sizeof(tok_c);
+    st = InitializeSecurityContextW(ccred, &client, (SEC_WCHAR *)L"localhost", req, 0, SECURITY_NATIVE_DREP, &ds, 0,
+                                    &client, &dc, &attrs, &ts);
+    ok(st == SEC_E_OK, "%s: a CHALLENGE without ESS refused: %08lx\n", mode, st);
+    if (st != SEC_E_OK) goto done_client;
+    ok(!(flags_at(&bc, 60) & ess), "%s: the AUTHENTICATE keeps ESS: %#lx\n", mode, flags_at(&bc, 60));
+    ok(bc.cbBuffer > 64 + 24, "%s: an AUTHENTICATE of %lu bytes\n", mode, bc.cbBuffer);
+    bs.cbBuffer = sizeof(tok_s);
+    st = AcceptSecurityContext(scred, &server, &dc, req, SECURITY_NATIVE_DREP, &server, &ds, &attrs, &ts);
+    ok(st == SEC_E_OK, "%s: the server refused the AUTHENTICATE: %08lx\n", mode, st);
+    if (st != SEC_E_OK) goto done;
+    ck_key_info(&client, "client");
+    ck_key_info(&server, "server");
+
+    /* The first messages, checked against this file's own RC4 and CRC-32
+     * with the whole session key: client at 0, server at 1, client at 2. */
+    BYTE key[16];
+    struct t_rc4 ref;
+    ok(session_key(&client, key), "%s: SESSION_KEY\n", mode);
+    t_rc4_init(&ref, key, 16);
+    for (DWORD seq = 0; seq < 4; seq++) {
+        CtxtHandle *from = seq % 2 ? &server : &client, *to = seq % 2 ? &client : &server;
+        BOOL seal = seq != 2;
+        char plain[] = "a message on the shared stream";
+        BYTE data[sizeof(plain)], want[sizeof(plain)], sig[16], want_sig[16];
+        SecBuffer mb[2] = { { sizeof(sig), SECBUFFER_TOKEN, sig }, { sizeof(data), SECBUFFER_DATA, data } };
+        SecBufferDesc md = { SECBUFFER_VERSION, 2, mb };
+        ULONG qop = 0xdeadbeef;
+        memcpy(data, plain, sizeof(plain));
+        memcpy(want, plain, sizeof(plain));
+        t_protect(&ref, seq, want, sizeof(want), seal, want_sig);
+        st = seal ? EncryptMessage(from, 0, &md, 0) : MakeSignature(from, 0, &md, 0);
+        ok(st == SEC_E_OK, "%s: message %lu: %08lx\n", mode, seq, st);
+        ok(!memcmp(data, want, sizeof(want)), "%s: message %lu is not the expected ciphertext\n", mode, seq);
+        ok(!memcmp(sig, want_sig, 16), "%s: message %lu's signature is not MS-NLMP 3.4.4.1's\n", mode, seq);
+        st = seal ? DecryptMessage(to, &md, 0, &qop) : VerifySignature(to, &md, 0, &qop);
+        ok(st == SEC_E_OK, "%s: message %lu refused: %08lx\n", mode, seq, st);
+        ok(!memcmp(data, plain, sizeof(plain)), "%s: message %lu reads back wrong\n", mode, seq);
+        /* replayed: the stream has moved on */
+        st = VerifySignature(to, &md, 0, &qop);
+        ok(st == SEC_E_MESSAGE_ALTERED || st == SEC_E_OUT_OF_SEQUENCE, "%s: message %lu replayed: %08lx\n", mode,
+           seq, st);
+    }
+done:
+    DeleteSecurityContext(&server);
+done_client:
+    DeleteSecurityContext(&client);
+}
+
+/* A CHALLENGE as Wine's own NTLM tests send it from their fake server (a
+ * Windows capture: UNICODE, REQUEST_TARGET, NTLM, ALWAYS_SIGN,
+ * TARGET_TYPE_SERVER, TARGET_INFO, 128, 56; no ESS, no key exchange, no
+ * version): Windows answers it and reports the CRC32 algorithm.  Without
+ * SIGN and SEAL in it, MakeSignature gives the dummy signature Wine's test
+ * expects; with them (and key exchange) added, the first sealed message
+ * follows from the SESSION_KEY. */
+static void test_no_ess_fixed_challenge(CredHandle *ccred, BOOL sign_seal)
+{
+    static const WCHAR name[] = L"CASINO01";
+    static const WCHAR info[] = L"\002\020CASINO01\001\020CASINO01\004\020casino01\003\020casino01\0";
+    BYTE chal[48 + sizeof(name) - 2 + sizeof(info)];
+    BYTE tok_c[4096];
+    SecBuffer bc = { sizeof(tok_c), SECBUFFER_TOKEN, tok_c }, bs = { 0, SECBUFFER_TOKEN, chal };
+    SecBufferDesc dc = { SECBUFFER_VERSION, 1, &bc }, ds = { SECBUFFER_VERSION, 1, &bs };
+    ULONG req = ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY | ISC_REQ_CONNECTION, attrs;
+    DWORD flags = 0x00000001 | 0x00000004 | 0x00000200 | 0x00008000 | 0x00020000 | 0x00800000 | 0x20000000 |
+                  0x80000000 | (sign_seal ? 0x00000010 | 0x00000020 | 0x40000000 : 0);
+    WORD name_len = sizeof(name) - 2, info_len = sizeof(info);   /* its two NULs are MsvAvEOL */
+    DWORD name_off = 48, info_off = 48 + name_len;
+    CtxtHandle client;
+    TimeStamp ts;
+    SECURITY_STATUS st;
+
+    memset(chal, 0, sizeof(chal));
+    memcpy(chal, "NTLMSSP\0\2\0\0\0", 12);
+    memcpy(chal + 12, &name_len, 2);
+    memcpy(chal + 14, &name_len, 2);
+    memcpy(chal + 16, &name_off, 4);
+    memcpy(chal + 20, &flags, 4);
+    memcpy(chal + 24, "\xe9\x58\x7f\x14\xa2\x86\x3b\x63", 8);
+    memcpy(chal + 40, &info_len, 2);
+    memcpy(chal + 42, &info_len, 2);
+    memcpy(chal + 44, &info_off, 4);
+    memcpy(chal + name_off, name, name_len);
+    memcpy(chal + info_off, info, info_len);
+    bs.cbBuffer = info_off + info_len;
+
+    st = InitializeSecurityContextW(ccred, NULL, NULL, req, 0, SECURITY_NETWORK_DREP, NULL, 0, &client, &dc, &attrs, &ts);
+    ok(st == SEC_I_CONTINUE_NEEDED, "fixed CHALLENGE: NEGOTIATE: %08lx\n", st);
+    bc.cbBuffer = sizeof(tok_c);
+    st = InitializeSecurityContextW(ccred, &client, NULL, req, 0, SECURITY_NETWORK_DREP, &ds, 0, &client, &dc, &attrs,
+                                    &ts);
+    ok(st == SEC_E_OK, "fixed CHALLENGE without ESS refused: %08lx\n", st);
+    if (st == SEC_E_OK) {
+        ok(!(flags_at(&bc, 60) & 0x00080000), "fixed CHALLENGE: the AUTHENTICATE has ESS\n");
+        ok(bc.cbBuffer >= 64 + 24 + 16 + 28, "fixed CHALLENGE: no NTLMv2 response (%lu bytes)\n", bc.cbBuffer);
+        ck_key_info(&client, "fixed CHALLENGE client");
+        BYTE key[16], data[] = "Hello, world!", want[sizeof(data)], sig[16], want_sig[16];
+        struct t_rc4 ref;
+        SecBuffer mb[2] = { { sizeof(sig), SECBUFFER_TOKEN, sig }, { sizeof(data), SECBUFFER_DATA, data } };
+        SecBufferDesc md = { SECBUFFER_VERSION, 2, mb };
+        ok(session_key(&client, key), "fixed CHALLENGE: SESSION_KEY\n");
+        if (!sign_seal) {
+            static const BYTE dummy[16] = { 1 };
+            ok(MakeSignature(&client, 0, &md, 0) == SEC_E_OK && !memcmp(sig, dummy, 16),
+               "fixed CHALLENGE: not the dummy signature\n");
+            DeleteSecurityContext(&client);
+            return;
+        }
+        t_rc4_init(&ref, key, 16);
+        memcpy(want, data, sizeof(data));
+        t_protect(&ref, 0, want, sizeof(want), TRUE, want_sig);
+        ok(EncryptMessage(&client, 0, &md, 0) == SEC_E_OK, "fixed CHALLENGE: EncryptMessage\n");
+        ok(!memcmp(data, want, sizeof(want)) && !memcmp(sig, want_sig, 16),
+           "fixed CHALLENGE: the sealed message is not MS-NLMP 3.4.4.1's\n");
+    }
+    DeleteSecurityContext(&client);
+}
+
 static void run_tests(int argc, char **argv)
 {
     (void)argc; (void)argv;
@@ -248,6 +482,10 @@ static void run_tests(int argc, char **argv)
     test_wrong_password(&scred);
     test_ansi_identity(&scred);
     test_bad_tokens(&scred);
+    test_no_ess_loopback(&ccred, &scred, "server");
+    test_no_ess_loopback(&ccred, &scred, "client");
+    test_no_ess_fixed_challenge(&ccred, FALSE);
+    test_no_ess_fixed_challenge(&ccred, TRUE);
     FreeCredentialsHandle(&ccred);
     FreeCredentialsHandle(&scred);
 
