@@ -88,6 +88,41 @@ for i in $(seq 1 "$colds"); do
     run "$i" "sspi cold ours" sspi cold ours
     run "$i" "sspi cold builtin" sspi cold builtin
 done
+# The server handoff (sspi_bench handoff, issue 18 point 3) goes through
+# wineserver, whose timings swing several-fold when the server and the two
+# processes float over shared CPUs: this step restarts the prefix's server
+# pinned to CPU 0 (taskset on this subshell, which everything started from
+# it inherits) and runs there.  Then it counts the wineserver requests of
+# each call: WINEDEBUG=+server makes the server it starts print every
+# request, and handoff-count brackets the calls with named events.
+handoff_bench() {
+    (
+        taskset -cp 0 $BASHPID >/dev/null
+        wineserver -k >/dev/null 2>&1 || true; wineserver -w
+        wineserver -p
+        sspi calib >/dev/null 2>&1 || true
+        env_line handoff-cpu "taskset -c 0 (wineserver, sspi_bench.exe and its worker)"
+        for pass in $(seq 1 "$passes"); do
+            run "$pass" "sspi handoff, CPU 0" sspi handoff
+            [ $i686 = 0 ] || run "$pass" "sspi32 handoff, CPU 0" sspi32 handoff
+        done
+        echo "== wineserver requests per call (WINEDEBUG=+server)"
+        wineserver -k >/dev/null 2>&1 || true; wineserver -w
+        (cd "$work/bin" && WINEDEBUG=+server wine ./sspi_bench.exe handoff-count) \
+            2>"$work/server.trace" | tr -d '\r' >"$work/count.out" || { echo "bench: handoff-count failed" >&2; exit 1; }
+        wineserver -w
+        sed 's/^/1\t/' "$work/count.out" >>"$results"
+        awk -v n="$(awk -F'\t' '$2 == "handoff.count.n" { print $3 }' "$work/count.out")" '
+            /create_event\( .*sspishim-mark-[a-z]+-begin/ {
+                match($0, /sspishim-mark-[a-z]+-begin/); what = substr($0, RSTART + 14, RLENGTH - 20)
+                tid = $1; count = 0; on = 1; next }
+            on && $1 == tid && /create_event\( .*sspishim-mark-[a-z]+-end/ {
+                printf "1\tvalue\thandoff.sspi.requests.%s\t%g\trequests\n", what, count / n; on = 0; next }
+            on && $1 == tid && /^[0-9a-f]+: [a-z_0-9]+\( / { count++ }' "$work/server.trace" >>"$results"
+    ) || exit 1
+    wineserver -p      # unpinned again, for whatever runs next
+}
+handoff_bench
 env_line load-after "$(cut -d' ' -f1-3 /proc/loadavg)"
 
 python3 "$src/bench/report.py" "$results" "$src/BENCHMARKS.md" "$src/bench/plots"

@@ -1,7 +1,8 @@
 /* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sspi_bench.exe MODE: one benchmark per Wine start (bench/run.sh runs them
  * all).  Modes: calib, export, seal, handshake, scale [CONTEXTS],
- * cold ours|builtin, reload. */
+ * cold ours|builtin, reload, handoff, handoff-count (handoff-worker IN OUT:
+ * the process the handoff benchmark starts). */
 #include <wchar.h>
 
 #include "sspi_bench.h"
@@ -59,8 +60,11 @@ int main(int argc, char **argv)
         if (!strcmp(mode, "export")) bench_export();
         else if (!strcmp(mode, "seal")) bench_seal();
         else if (!strcmp(mode, "handshake")) bench_handshake();
+        else if (!strcmp(mode, "handoff")) bench_handoff();
+        else if (!strcmp(mode, "handoff-count")) bench_handoff_count();
+        else if (!strcmp(mode, "handoff-worker") && argc > 3) bench_handoff_worker(argv[2], argv[3]);
         else if (!strcmp(mode, "scale")) bench_scale(argc > 2 ? atol(argv[2]) : 100000);
-        else bench_fail("usage: sspi_bench calib|export|seal|handshake|scale [N]|cold ours|builtin|reload\n");
+        else bench_fail("usage: sspi_bench calib|export|seal|handshake|scale [N]|handoff|handoff-count|cold ours|builtin|reload\n");
     }
     return 0;
 }

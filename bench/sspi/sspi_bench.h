@@ -65,5 +65,8 @@ void bench_handshake(void);
 void bench_scale(long contexts);
 void bench_cold(const char *which);
 void bench_reload(void);
+void bench_handoff(void);
+void bench_handoff_count(void);
+void bench_handoff_worker(const char *in, const char *out);
 
 #endif
