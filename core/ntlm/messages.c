@@ -101,6 +101,24 @@ static void crypt_parts(struct crypto_rc4 *rc4, struct shim_buffer_desc *msg)
             crypto_rc4_crypt(rc4, msg->buffers[i].pv, msg->buffers[i].pv, msg->buffers[i].cb);
 }
 
+/* mac_parts and crypt_parts in one pass over each encrypted buffer
+ * (ntlm_mac_seal, or ntlm_mac_unseal when opening): both keep their order
+ * over the buffers, and with extended session security RC4 and the HMAC's
+ * MD5 run stitched (core/crypto/rc4_md5.c). */
+static void seal_parts(struct ntlm_mac *m, struct ntlm_seal_dir *d, struct shim_buffer_desc *msg, bool open)
+{
+    for (uint32_t i = 0; i < msg->count; i++) {
+        struct shim_buffer *b = &msg->buffers[i];
+        enum part part = part_of(b);
+        if (part == PART_SEALED && open)
+            ntlm_mac_unseal(m, d, b->pv, b->cb);
+        else if (part == PART_SEALED)
+            ntlm_mac_seal(m, d, b->pv, b->cb);
+        else if (part == PART_SIGNED)
+            ntlm_mac_update(m, b->pv, b->cb);
+    }
+}
+
 static shim_status sig_status(enum ntlm_sig_status s)
 {
     switch (s) {
@@ -170,9 +188,10 @@ static void protect(struct ntlm_ctx *ctx, struct shim_buffer_desc *msg, bool sig
     struct ntlm_mac m;
 
     ntlm_mac_init(&m, &ctx->send, ctx->send_seq);
-    mac_parts(&m, msg);
-    if (!sign_only)
-        crypt_parts(&ctx->send.rc4, msg);
+    if (sign_only)
+        mac_parts(&m, msg);
+    else
+        seal_parts(&m, &ctx->send, msg, false);
     ntlm_mac_final(&m, &ctx->send, sig);
     ctx->send_seq++;
 }
@@ -302,9 +321,11 @@ static shim_status unseal(struct ntlm_ctx *ctx, struct shim_buffer_desc *msg,
     struct ntlm_seal_dir *rx = ntlm_ctx_recv_dir(ctx);
     struct crypto_rc4 saved = rx->rc4, undo;
     enum ntlm_sig_status s;
+    struct ntlm_mac m;
 
-    crypt_parts(&rx->rc4, msg);
-    if ((s = check(ctx, msg, sig)) == NTLM_SIG_OK)
+    ntlm_mac_init(&m, rx, *ntlm_ctx_recv_seq(ctx));
+    seal_parts(&m, rx, msg, true);
+    if ((s = ntlm_mac_check(&m, rx, sig)) == NTLM_SIG_OK)
         goto done;
     undo = saved;
     crypt_parts(&undo, msg);
