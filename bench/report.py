@@ -84,11 +84,9 @@ def per_pass(num_rows, den_rows):
 
 
 # What the DLL's EncryptMessage/DecryptMessage run on, for the report's
-# explanations: the stitched RC4 + MD5 pass (core/crypto/rc4_md5.c) is in
-# ntlm_seal/ntlm_unseal (core/ntlm/ntlm_crypto.c); the SecBuffer path of
-# core/ntlm/messages.c calls it once that file takes ntlm_mac_seal and
-# ntlm_mac_unseal.
-DLL_SEALS_STITCHED = False
+# explanations: the stitched RC4 + MD5 pass (core/crypto/rc4_md5.c),
+# through ntlm_mac_seal/ntlm_mac_unseal in core/ntlm/messages.c.
+DLL_SEALS_STITCHED = True
 
 
 class Report:
