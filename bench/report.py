@@ -327,6 +327,7 @@ def handoff_section(R):
     # requests (export's and import's token duplicates), each costing about
     # a quarter of the four bare token calls, and the rest CPU work.
     notes, cpu = [], {}
+    qemu = 'QEMU' in R.env.get('i686', '') or 'qemu' in R.env.get('handoff-i686-via', '')
     for (arch, tag), (_, ok_h), (_, ok_t) in zip(archs, hand, tok):
         rd, fl, tf = R.t('handoff.%s.round' % tag), R.t('handoff.%s.floor' % tag), R.t('handoff.%s.tok_floor' % tag)
         if not (rd and fl and tf):
@@ -339,18 +340,19 @@ def handoff_section(R):
                          arch, extra, req, 2 * req, extra - 2 * req,
                          ', run by QEMU here (32-bit programs are emulated on this machine, so their CPU work '
                          'costs several times what it does natively while wineserver, a native process, does '
-                         'not: the i686 ratios measure the emulator)' if tag == 'sspi32' and
-                         'QEMU' in R.env.get('i686', '') else ''))
+                         'not: the i686 ratios measure the emulator)' if tag == 'sspi32' and qemu else ''))
         if ok_h is False or ok_t is False:
             notes.append('**Missed (%s): %s.** Why: %s' % (
                 arch, ', '.join(n for n, ok in (('handoff / floor ≤ 1.3×', ok_h), ('token round trip ≤ 1.13×', ok_t))
                                 if ok is False),
                 'the two requests beyond the floor are the same as on x86_64; what differs is the CPU work '
-                'beside them (%.0f µs against %.0f µs on x86_64), which runs under QEMU for i686 while the '
-                'floor is mostly wineserver (a native process) and context switches. On x86_64 the same code '
-                'is within target. What would close it: a 32-bit Wine running natively (the figure to judge), '
-                'or less CPU work per import (a smaller payload for the envelope to open).' % (
-                    extra - 2 * req, cpu.get('sspi', float('nan')))
+                'beside them (%.0f µs against %.0f µs on x86_64)%s. On x86_64 the same code is within '
+                'target. What would close it: %sless CPU work per import (a smaller payload for the envelope '
+                'to open).' % (
+                    extra - 2 * req, cpu.get('sspi', float('nan')),
+                    ', which runs under QEMU for i686 here while the floor is mostly wineserver (a native '
+                    'process) and context switches' if qemu else '',
+                    'a 32-bit Wine running natively (the figure to judge), or ' if qemu else '')
                 if tag == 'sspi32' else
                 'the requests beyond the floor are already the minimum (below); what is left is the CPU work '
                 'of the envelope (ChaCha20-Poly1305 of the payload, section 1) and the context\'s allocation, '
