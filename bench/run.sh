@@ -47,7 +47,10 @@ cp "$b/i686/secur32.dll" "$b/i686/bench/sspi_bench.exe" "$work/bin32/"
 # (tools/wine-platforms prepare); its figures are tagged sspi32.
 i686=0
 if (cd "$work/bin32" && wine ./sspi_bench.exe calib >/dev/null 2>&1); then i686=1; fi
-env_line i686 "$([ $i686 = 1 ] && echo "32-bit Wine$(file -L /usr/lib/wine/wine 2>/dev/null | grep -q 'ELF 32' && ! /usr/lib/wine/wine --version >/dev/null 2>&1 && echo ', under QEMU')" || echo none)"
+# Under QEMU when tools/wine-platforms registered its i386 emulator (the
+# kernel runs no 32-bit code): then 32-bit figures measure QEMU.
+qemu_i386() { grep -qs '^enabled' /proc/sys/fs/binfmt_misc/sspishim-i386; }
+env_line i686 "$([ $i686 = 1 ] && echo "32-bit Wine$(qemu_i386 && echo ', under QEMU')" || echo none)"
 sleep 3
 
 # run PASS NAME COMMAND...: appends COMMAND's result lines, tagged.
