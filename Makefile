@@ -134,3 +134,4 @@ include mk/fuzz.mk
 include mk/negotiate.mk
 include mk/bench.mk
 include mk/kerberos.mk
+include mk/apache.mk

@@ -29,4 +29,12 @@ fi
 wineserver -w
 mkdir -p "$work/bin"
 cp "$b/x86_64/secur32.dll" "$b/x86_64/tests/sspi_peer.exe" "$work/bin/"
-timeout 600 /usr/bin/python3 "$here/run.py" "$work/bin/sspi_peer.exe" "$b/native/tests/gss_peer" "$b/native/tests/core_peer"
+timeout 600 /usr/bin/python3 "$here/run.py" "$work/bin/sspi_peer.exe" "$b/native/tests/gss_peer" "$b/native/tests/core_peer" \
+    | tee "$work/interop.log" | grep -v '^interop: [0-9]* passed'
+# A real HTTP server: Apache with mod_auth_gssapi, Wine's wininet and winhttp (apache.sh).
+timeout 900 "$here/apache.sh" "$b" 2>&1 | tee -a "$work/interop.log"
+# One line for both, as tests/check.sh reads it.
+read -r p f < <(sed -nE 's/^(interop|apache): ([0-9]+) passed, ([0-9]+) failed$/\2 \3/p' "$work/interop.log" |
+                awk '{ p += $1; f += $2; n++ } END { print p + 0, (n == 2 ? f : f + 1) }')
+echo "interop: $p passed, $f failed"
+[ "$f" -eq 0 ]
