@@ -141,18 +141,38 @@ static void ntlm_seeds(void)
         if (i < 4) {
             snprintf(name, sizeof(name), "client-v%02x", v);
             exported(name, h.cctx, 0);
+            /* RESET_NEW only before the first message (issue 15). */
+            exported(name, h.cctx, 1);
             snprintf(name, sizeof(name), "server-v%02x", v);
             exported(name, h.sctx, 0);
             traffic(h.cctx, h.sctx);
             traffic(h.sctx, h.cctx);
             snprintf(name, sizeof(name), "client-v%02x-used", v);
             exported(name, h.cctx, 0);
-            exported(name, h.cctx, 1);
             snprintf(name, sizeof(name), "server-v%02x-used", v);
             exported(name, h.sctx, 0);
         }
         done(&h);
     }
+
+    /* Without extended session security (the server leaves it out): its
+     * CHALLENGE and AUTHENTICATE, and payload version 2, fresh and used. */
+    setenv("SSPISHIM_NTLM_NO_ESS", "server", 1);
+    must(run(0x00, &h, NULL) == SHIM_OK, "handshake without ESS refused");
+    unsetenv("SSPISHIM_NTLM_NO_ESS");
+    put("fuzz_ntlm_challenge", "no-ess", h.chal.buf, h.chal.len, NULL, 0);
+    put("fuzz_ntlm_authenticate", "no-ess", h.auth.buf, h.auth.len, NULL, 0);
+    {
+        uint8_t v = 0;
+        put("fuzz_ntlm_initialize", "no-ess", &v, 1, h.chal.buf, h.chal.len);
+    }
+    exported("client-no-ess", h.cctx, 0);
+    exported("server-no-ess", h.sctx, 0);
+    traffic(h.cctx, h.sctx);
+    traffic(h.sctx, h.cctx);
+    exported("client-no-ess-used", h.cctx, 0);
+    exported("server-no-ess-used", h.sctx, 0);
+    done(&h);
 
     /* An OEM NEGOTIATE naming its domain and workstation: the server
      * answers in OEM, and the client's AUTHENTICATE follows (its MIC covers
