@@ -4,8 +4,18 @@
  *
  *   1. NegTokenInit { mechTypes [NTLM], mechToken NEGOTIATE }  -> CONTINUE_NEEDED
  *   2. NegTokenResp { accept-incomplete, NTLM, CHALLENGE } in,
- *      NegTokenResp { AUTHENTICATE, mechListMIC } out          -> CONTINUE_NEEDED
- *   3. NegTokenResp { accept-completed, mechListMIC } in       -> SEC_E_OK
+ *      NegTokenResp { AUTHENTICATE, mechListMIC } out          -> SEC_E_OK
+ *   3. (optional) NegTokenResp { accept-completed, mechListMIC } in
+ *                                                             -> SEC_E_OK
+ *
+ * Windows' client is done when it sends the AUTHENTICATE: programs stop at
+ * SEC_E_OK and never hand it the server's last token (HTTP clients see it
+ * in the 200's header, if at all).  So the receiving direction moves on as
+ * if the server's MIC had been checked (ntlm_spnego_skip_mic), and a
+ * program that does pass the last token on gets it checked all the same:
+ * a reject or a MIC that does not verify is SEC_E_LOGON_DENIED and spends
+ * the context.  Without extended session security (one RC4 stream both
+ * ways) the client waits for the last token, as before.
  *
  * Choices where Windows leaves room:
  * - NTLM is the only mechanism offered.  Kerberos would be offered by
@@ -220,6 +230,61 @@ static shim_status client_last(struct nego_ctx *ctx, struct bytes_span in)
     return SHIM_OK;
 }
 
+/* After the AUTHENTICATE: established at once, the server's MIC taken as
+ * read.  false: this context waits for the last token instead. */
+static bool establish_early(struct nego_ctx *ctx)
+{
+    uint32_t seq = 0;
+
+    if (ctx->mic_sent) {
+        if (ntlm_spnego_skip_mic(ctx->inner, &seq) != SHIM_OK)
+            return false;
+        ctx->mic_rcvd = true;    /* its sequence number is spent either way */
+    }
+    ctx->late_mechs = ctx->mech_types;
+    ctx->late_mechs_len = ctx->mech_types_len;
+    ctx->late_mic_seq = seq;
+    ctx->mech_types = NULL;
+    nego_ctx_establish(ctx);
+    TRACE("established at the AUTHENTICATE\n");
+    return true;
+}
+
+/* The server's last token, on a client already established: checked as
+ * the third leg was, its MIC against the state it was made from.  Once. */
+static shim_status client_late(struct nego_ctx *ctx, struct shim_ctx_call *c)
+{
+    struct spnego_token t;
+    struct bytes_span in;
+    shim_status st;
+    int rc;
+
+    uint8_t *mechs = ctx->late_mechs;
+    size_t mechs_len = ctx->late_mechs_len;
+    ctx->late_mechs = NULL;
+    if ((st = token_input(c->input, &in)) == SHIM_OK) {
+        if ((rc = spnego_decode(in.p, in.len, &t)) || t.kind != SPNEGO_RESP) {
+            WARN("bad last NegTokenResp: %s\n", rc ? spnego_strerror(rc) : "a NegTokenInit");
+            st = SHIM_E_INVALID_TOKEN;
+        } else if (t.neg_state == SPNEGO_REJECT) {
+            WARN("the server refused the logon\n");
+            st = SHIM_E_LOGON_DENIED;
+        } else if (t.neg_state != SPNEGO_ACCEPT_COMPLETED || (t.has_token && t.token.len)) {
+            WARN("unexpected last token (negState %d)\n", t.neg_state);
+            st = SHIM_E_INVALID_TOKEN;
+        } else if (t.has_mic ? ntlm_spnego_check_skipped_mic(ctx->inner, ctx->late_mic_seq, mechs, mechs_len,
+                                                             t.mic.p, t.mic.len) != SHIM_OK
+                             : ctx->mic_sent) {
+            WARN("the server's mechListMIC is %s\n", t.has_mic ? "wrong" : "missing");
+            st = SHIM_E_LOGON_DENIED;
+        } else {
+            token_output(c->output, (ctx->req & SHIM_ISC_REQ_ALLOCATE_MEMORY) != 0, (struct bytes_span){ NULL, 0 });
+        }
+    }
+    free(mechs);
+    return st;
+}
+
 shim_status nego_initialize_context(struct shim_ctx_call *c)
 {
     struct nego_ctx *ctx;
@@ -236,6 +301,10 @@ shim_status nego_initialize_context(struct shim_ctx_call *c)
     bytes_writer_init_heap(&out, TOKEN_LIMIT);
     sys_mutex_lock(&ctx->lock);
     allocate = (ctx->req & SHIM_ISC_REQ_ALLOCATE_MEMORY) != 0;
+    if (ctx->state == NEGO_ESTABLISHED && ctx->late_mechs) {
+        st = client_late(ctx, c);
+        goto done;
+    }
     if (ctx->state != NEGO_CLIENT_INIT_SENT && ctx->state != NEGO_CLIENT_AUTH_SENT) {
         WARN("context already %s\n", ctx->state == NEGO_ESTABLISHED ? "established" : "failed");
         st = SHIM_E_OUT_OF_SEQUENCE;
@@ -251,7 +320,7 @@ shim_status nego_initialize_context(struct shim_ctx_call *c)
         if (st == SHIM_OK && (st = token_output(c->output, allocate, bytes_writer_span(&out))) == SHIM_OK) {
             if (ctx->raw) {
                 nego_ctx_establish(ctx);
-            } else {
+            } else if (!establish_early(ctx)) {
                 ctx->state = NEGO_CLIENT_AUTH_SENT;
                 st = SHIM_I_CONTINUE_NEEDED;
             }

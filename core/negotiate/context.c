@@ -49,6 +49,7 @@ static void ctx_destroy(struct shim_object *obj)
     }
     shim_object_put(ctx->ntlm_cred);
     free(ctx->mech_types);
+    free(ctx->late_mechs);
     crypto_wipe(ctx, sizeof(*ctx));
     free(ctx);
 }

@@ -61,6 +61,11 @@ struct nego_ctx {
     size_t mech_types_len;
     bool mic_required;                 /* the mechanism was not the initiator's first choice */
     bool mic_sent, mic_rcvd;
+    /* Client established at its AUTHENTICATE: the server's last token may
+     * still come, with a MIC over these mechTypes at this number. */
+    uint8_t *late_mechs;
+    size_t late_mechs_len;
+    uint32_t late_mic_seq;
 };
 
 struct nego_ctx *nego_ctx_new(const struct shim_package *pkg, bool server);

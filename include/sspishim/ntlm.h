@@ -43,6 +43,16 @@ const struct shim_package *ntlm_package(void);
 #define NTLM_SPNEGO_MIC_SIZE    16
 shim_status ntlm_spnego_make_mic(shim_ctx *ctx, const uint8_t *data, size_t len, uint8_t sig[NTLM_SPNEGO_MIC_SIZE]);
 shim_status ntlm_spnego_check_mic(shim_ctx *ctx, const uint8_t *data, size_t len, const uint8_t *sig, size_t sig_len);
+/* Negotiate's client is done when it sends its AUTHENTICATE, as Windows'
+ * is: the server's mechListMIC may never be handed to it.  skip moves the
+ * receiving direction on as if that MIC had verified (sequence number and
+ * rekey), giving the number the MIC takes; if the MIC comes after all,
+ * check_skipped verifies it against the state it was made from, leaving
+ * the context as it is.  With one shared stream (no extended session
+ * security) skip is SEC_E_UNSUPPORTED_FUNCTION: the client waits. */
+shim_status ntlm_spnego_skip_mic(shim_ctx *ctx, uint32_t *seq);
+shim_status ntlm_spnego_check_skipped_mic(shim_ctx *ctx, uint32_t seq, const uint8_t *data, size_t len,
+                                          const uint8_t *sig, size_t sig_len);
 /* Server: whether the client's AUTHENTICATE announced a MIC (and it
  * verified).  Such a client speaks MS-SPNG's newer rules and sends a
  * mechListMIC, so a Negotiate server requires one, as Samba does: without

@@ -42,12 +42,15 @@ static shim_status nego_handshake_ex(struct session *s, tamper_fn tamper, void *
     s->sst = step(false, s->scred, &s->sctx, s->sreq, &s->neg, &s->chal, &s->sattrs);
     if (s->sst != SHIM_I_CONTINUE_NEEDED) return s->sst;
     if (tamper) tamper(2, &s->chal, arg);
+    /* done at the AUTHENTICATE, as Windows' client is (without extended
+     * session security it waits for the server's last token) */
     s->cst = step_t(true, NULL, &s->cctx, s->target, s->creq, &s->chal, &s->auth, &s->cattrs);
-    if (s->cst != SHIM_I_CONTINUE_NEEDED) return s->cst;
+    if (s->cst != SHIM_OK && s->cst != SHIM_I_CONTINUE_NEEDED) return s->cst;
     if (tamper) tamper(3, &s->auth, arg);
     s->sst = step(false, NULL, &s->sctx, s->sreq, &s->auth, &s->fin, &s->sattrs);
     if (s->sst != SHIM_OK) return s->sst;
     if (tamper) tamper(4, &s->fin, arg);
+    /* the server's last token, which a client may still take */
     *last = s->cst = step_t(true, NULL, &s->cctx, s->target, s->creq, &s->fin, &none, &s->cattrs);
     if (s->cst == SHIM_OK) ck_assert_uint_eq(none.len, 0);
     return s->cst;
@@ -244,12 +247,11 @@ START_TEST(attributes)
     ck_st(ops->query_context_attributes(s.cctx, 12345, &fl), SHIM_E_UNSUPPORTED_FUNCTION);
     ck_st(ops->query_context_attributes(s.cctx, SHIM_ATTR_SIZES, NULL), SHIM_E_INVALID_PARAMETER);
     ck_st(step(false, s.scred, &s.sctx, s.sreq, &s.neg, &s.chal, &s.sattrs), SHIM_I_CONTINUE_NEEDED);
-    ck_st(step(true, NULL, &s.cctx, s.creq, &s.chal, &s.auth, &s.cattrs), SHIM_I_CONTINUE_NEEDED);
-    /* NTLM is done on the client, SPNEGO is not: no messages yet */
+    /* the client is done when it sends the AUTHENTICATE, as on Windows */
+    ck_st(step(true, NULL, &s.cctx, s.creq, &s.chal, &s.auth, &s.cattrs), SHIM_OK);
     ck_st(ops->query_context_attributes(s.cctx, SHIM_ATTR_NEGOTIATION_INFO, &ni), SHIM_OK);
-    ck_assert_uint_eq(ni.NegotiationState, SHIM_NEGOTIATION_IN_PROGRESS);
+    ck_assert_uint_eq(ni.NegotiationState, SHIM_NEGOTIATION_COMPLETE);
     sys_caller_free(ni.PackageInfo);
-    ck_st(ops->encrypt(s.cctx, 0, msg_init(&(struct msg){ 0 }, "x"), 0), SHIM_E_INVALID_HANDLE);
     ck_st(step(false, NULL, &s.sctx, s.sreq, &s.auth, &s.fin, &s.sattrs), SHIM_OK);
     ck_st(step(true, NULL, &s.cctx, s.creq, &s.fin, &none, &s.cattrs), SHIM_OK);
 
@@ -381,13 +383,42 @@ static void ck_no_session(shim_ctx *ctx)
     ck_st(ops->query_context_attributes(ctx, SHIM_ATTR_SIZES, buf), SHIM_OK);
 }
 
-/* At leg 3 the client's NTLM is done but its Negotiate context waits for
- * the server's mechListMIC. */
+/* At leg 3 the client is established: it sent its AUTHENTICATE. */
 static void client_between(int leg, struct tok *t, void *arg)
 {
+    void *buf[32] = { 0 };
     (void)t;
-    if (leg == 3) ck_no_session(((struct session *)arg)->cctx);
+    if (leg != 3) return;
+    ck_st(ops->query_context_attributes(((struct session *)arg)->cctx, SHIM_ATTR_NAMES, buf), SHIM_OK);
+    sys_caller_free(((struct shim_ctx_names *)buf)->sUserName);
 }
+
+/* The client never takes the server's last token (programs that stop at
+ * SEC_E_OK): messages flow both ways all the same, and the token cannot be
+ * handed to it afterwards out of turn. */
+START_TEST(client_done_at_authenticate)
+{
+    struct session s;
+    struct tok none;
+
+    session_init(&s, "alice", "DOMAIN", "Password1");
+    ck_st(step(true, s.ccred, &s.cctx, s.creq, NULL, &s.neg, &s.cattrs), SHIM_I_CONTINUE_NEEDED);
+    ck_st(step(false, s.scred, &s.sctx, s.sreq, &s.neg, &s.chal, &s.sattrs), SHIM_I_CONTINUE_NEEDED);
+    ck_st(step(true, NULL, &s.cctx, s.creq, &s.chal, &s.auth, &s.cattrs), SHIM_OK);
+    ck_st(step(false, NULL, &s.sctx, s.sreq, &s.auth, &s.fin, &s.sattrs), SHIM_OK);
+    for (int i = 0; i < 3; i++) {
+        seal_across(s.cctx, s.sctx, "client to server", ops, ops);
+        seal_across(s.sctx, s.cctx, "server to client", ops, ops);
+    }
+    /* the last token, late: its MIC still checks against where it was made */
+    ck_st(step(true, NULL, &s.cctx, s.creq, &s.fin, &none, &s.cattrs), SHIM_OK);
+    ck_assert_uint_eq(none.len, 0);
+    seal_across(s.sctx, s.cctx, "and after it", ops, ops);
+    /* only once */
+    ck_st(step(true, NULL, &s.cctx, s.creq, &s.fin, &none, &s.cattrs), SHIM_E_OUT_OF_SEQUENCE);
+    session_free(&s);
+}
+END_TEST
 
 START_TEST(failed_mic_serves_no_session)
 {
@@ -964,6 +995,7 @@ int main(void)
     TC("MechListMIC");
     tcase_add_test(tc, tampered_mics);
     tcase_add_test(tc, failed_mic_serves_no_session);
+    tcase_add_test(tc, client_done_at_authenticate);
     tcase_add_test(tc, missing_mics);
     tcase_add_test(tc, request_mic);
     tcase_add_test(tc, no_ntlm_offered);
