@@ -24,8 +24,8 @@
  *   sends its own with accept-completed; otherwise (an older client whose
  *   AUTHENTICATE has no MIC) it sends accept-completed alone, as RFC 4178
  *   allows when the mechanism was the client's first choice.
- * - NTLM's answers pass through: SEC_E_LOGON_DENIED for a wrong password,
- *   SEC_E_NO_CREDENTIALS without an accounts file, and so on.  A malformed
+ * - NTLM's answers pass through: SEC_E_LOGON_DENIED for a wrong password
+ *   or when there is no accounts file, and so on.  A malformed
  *   token is SEC_E_INVALID_TOKEN.  Any failure after the first call spends
  *   the context; calling a finished or failed one is SEC_E_OUT_OF_SEQUENCE. */
 #include <stdlib.h>

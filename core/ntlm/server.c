@@ -29,8 +29,9 @@
  *   MsvAvFlags announce one; in any case the response must echo our
  *   TargetInfo pairs unchanged (see check_echo).  Timestamps are not
  *   checked for skew.
- * - No accounts file at all: SEC_E_NO_CREDENTIALS, from the first call (and
- *   from the last, should the file vanish in between).
+ * - No accounts file at all: the server answers all the same, as Windows'
+ *   does with nobody to log on: a CHALLENGE, then SEC_E_LOGON_DENIED for
+ *   every AUTHENTICATE.
  * - The credential must allow inbound use, else SEC_E_UNSUPPORTED_FUNCTION.
  *   ASC_REQ_DATAGRAM is refused the same way.
  * - Return codes: SEC_I_CONTINUE_NEEDED with the CHALLENGE, then SEC_E_OK
@@ -198,10 +199,10 @@ static shim_status server_first(struct shim_ctx_call *c)
      * that it exists, and the domain to announce.  Each look costs a stat,
      * about 10 us under Wine (BENCHMARKS.md). */
     rc = ntlm_accounts_domain(&file_domain, &file_domain_len);
-    if (rc != NTLM_ACCOUNTS_OK && rc != NTLM_ACCOUNTS_NOT_FOUND) {
+    if (rc == NTLM_ACCOUNTS_NO_MEMORY)
+        return SHIM_E_INSUFFICIENT_MEMORY;
+    if (rc != NTLM_ACCOUNTS_OK && rc != NTLM_ACCOUNTS_NOT_FOUND)
         WARN("no accounts file: nobody can log on\n");
-        return rc == NTLM_ACCOUNTS_NO_MEMORY ? SHIM_E_INSUFFICIENT_MEMORY : SHIM_E_NO_CREDENTIALS;
-    }
     bytes_writer_init_heap(&w, MESSAGE_LIMIT);
     if ((st = token_input(c->input, &token)))
         goto done;
@@ -342,7 +343,6 @@ static shim_status accounts_status(int rc)
 {
     switch (rc) {
     case NTLM_ACCOUNTS_OK: return SHIM_OK;
-    case NTLM_ACCOUNTS_NO_FILE: return SHIM_E_NO_CREDENTIALS;
     case NTLM_ACCOUNTS_NO_MEMORY: return SHIM_E_INSUFFICIENT_MEMORY;
     }
     return SHIM_E_LOGON_DENIED;

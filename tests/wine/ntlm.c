@@ -183,6 +183,41 @@ static void test_wrong_password(CredHandle *scred)
     FreeCredentialsHandle(&bad);
 }
 
+/* A server with no accounts file answers as Windows' does with nobody to
+ * log on: a CHALLENGE to the first call, then SEC_E_LOGON_DENIED; for NTLM
+ * and for Negotiate. */
+static void test_no_accounts_file(CredHandle *ccred)
+{
+    static const WCHAR *const packages[] = { L"NTLM", L"Negotiate" };
+    char missing[MAX_PATH + 16];
+    snprintf(missing, sizeof(missing), "%s.gone", accounts);
+    SetEnvironmentVariableA("NTLM_USER_FILE", missing);
+    for (int i = 0; i < 2; i++) {
+        CredHandle client, server;
+        struct handshake h;
+        TimeStamp ts;
+        SEC_WINNT_AUTH_IDENTITY_W id = { (unsigned short *)user, lstrlenW(user), (unsigned short *)domain,
+                                         lstrlenW(domain), (unsigned short *)password, lstrlenW(password),
+                                         SEC_WINNT_AUTH_IDENTITY_UNICODE };
+        SECURITY_STATUS st = AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)packages[i], SECPKG_CRED_OUTBOUND, NULL,
+                                                       &id, NULL, NULL, &client, &ts);
+        ok(st == SEC_E_OK, "%ls client credential: %08lx\n", packages[i], st);
+        st = AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)packages[i], SECPKG_CRED_INBOUND, NULL, NULL, NULL, NULL,
+                                       &server, &ts);
+        ok(st == SEC_E_OK, "%ls server credential without accounts: %08lx\n", packages[i], st);
+        st = handshake(&client, &server, ISC_REQ_CONFIDENTIALITY, &h);
+        ok(h.server_st[0] == SEC_I_CONTINUE_NEEDED, "%ls, no accounts: first AcceptSecurityContext %08lx\n",
+           packages[i], h.server_st[0]);
+        ok(st == SEC_E_LOGON_DENIED, "%ls, no accounts: the logon gave %08lx\n", packages[i], st);
+        DeleteSecurityContext(&h.client);
+        DeleteSecurityContext(&h.server);
+        FreeCredentialsHandle(&client);
+        FreeCredentialsHandle(&server);
+    }
+    (void)ccred;
+    SetEnvironmentVariableA("NTLM_USER_FILE", accounts);
+}
+
 static void test_ansi_identity(CredHandle *scred)
 {
     SEC_WINNT_AUTH_IDENTITY_A id = { (unsigned char *)"user", 4, (unsigned char *)"DOMAIN", 6,
@@ -480,6 +515,7 @@ static void run_tests(int argc, char **argv)
     ok(server_cred(&scred) == SEC_E_OK, "server credential\n");
     test_handshake_and_attributes(&ccred, &scred);
     test_wrong_password(&scred);
+    test_no_accounts_file(&ccred);
     test_ansi_identity(&scred);
     test_bad_tokens(&scred);
     test_no_ess_loopback(&ccred, &scred, "server");
