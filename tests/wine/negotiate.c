@@ -315,15 +315,20 @@ static SECURITY_STATUS move(CtxtHandle *ctx, ULONG flags, CtxtHandle *out)
     return st;
 }
 
+/* A finished handshake for a test that needs one, or a failure said once. */
+static BOOL established(CredHandle *ccred, CredHandle *scred, struct conv *c, const char *what)
+{
+    if (converse(ccred, scred, c) == SEC_E_OK) return TRUE;
+    ok(0, "no handshake to %s\n", what);
+    conv_free(c);
+    return FALSE;
+}
+
 static void test_export_import(CredHandle *ccred, CredHandle *scred)
 {
     struct conv c;
     CtxtHandle s2, c2;
-    if (converse(ccred, scred, &c) != SEC_E_OK) {
-        ok(0, "no handshake to export\n");
-        conv_free(&c);
-        return;
-    }
+    if (!established(ccred, scred, &c, "export")) return;
     ok(seal_across(&c.client, &c.server, "before"), "before the move\n");
     /* the server moves (its old handle dies), the client stays */
     if (move(&c.server, SECPKG_CONTEXT_EXPORT_DELETE_OLD, &s2) == SEC_E_OK) {
@@ -360,11 +365,7 @@ static void test_reset_fresh(CredHandle *ccred, CredHandle *scred)
 {
     struct conv c;
     CtxtHandle s3, c3;
-    if (converse(ccred, scred, &c) != SEC_E_OK) {
-        ok(0, "no handshake to reset\n");
-        conv_free(&c);
-        return;
-    }
+    if (!established(ccred, scred, &c, "reset")) return;
     if (move(&c.server, SECPKG_CONTEXT_EXPORT_RESET_NEW, &s3) == SEC_E_OK) {
         if (move(&c.client, SECPKG_CONTEXT_EXPORT_RESET_NEW, &c3) == SEC_E_OK) {
             ok(seal_across(&c3, &s3, "both reset"), "reset client -> reset server\n");
