@@ -148,7 +148,10 @@ if ! timeout 300 wineboot -i >"$work/wineboot.log" 2>&1; then
     failed=$((failed + 1))
 else
     wineserver -w
-    sys32=$(wine winepath -u 'C:\windows\system32' 2>/dev/null | tr -d '\r')
+    # the prefix's own folders: a 32-bit winepath would name syswow64
+    sys32="$WINEPREFIX/drive_c/windows/system32" wow="$WINEPREFIX/drive_c/windows/syswow64"
+    cp "$sys32/secur32.dll" "$work/wine-secur32-64.dll"
+    [ -f "$wow/secur32.dll" ] && cp "$wow/secur32.dll" "$work/wine-secur32-32.dll"
     run_in() {  # run_in DIR PROGRAM...: runs it there, its output in $work/run.out
         (cd "$1" && shift && timeout 120 "$@" 2>&1 | tr -d '\r' >"$work/run.out"; exit "${PIPESTATUS[0]}")
     }
@@ -156,6 +159,11 @@ else
     check "sspishim-setup install (from the tarball, no --dlls)" run_in "$work" "$rel/sspishim-setup" install
     check "system32 holds the release's DLL" cmp "$rel/x64/secur32.dll" "$sys32/secur32.dll"
     check "Wine's secur32 is kept as secur32.dll.old" grep -q "Wine builtin DLL" "$sys32/secur32.dll.old"
+    if [ -f "$work/wine-secur32-32.dll" ]; then
+        check "syswow64 holds the release's 32-bit DLL" cmp "$rel/x32/secur32.dll" "$wow/secur32.dll"
+    fi
+    check "a second install keeps Wine's original" run_in "$work" "$rel/sspishim-setup" install
+    check "  secur32.dll.old is still Wine's, byte for byte" cmp "$sys32/secur32.dll.old" "$work/wine-secur32-64.dll"
     mkdir -p "$work/app"
     cp "$work/x86_64/probe.exe" "$work/x86_64/handoff.exe" "$work/app/"
     check "a program built with pkg-config runs in the prefix, and sees the version resource" \
@@ -169,7 +177,12 @@ else
     check "sspishim-inspect (from the tarball) runs its program" \
         bash -c "'$rel/sspishim-inspect' '$rel/VERSION' | grep -q '^verdict *no: not a packed context'"
     check "sspishim-setup uninstall" run_in "$work" "$rel/sspishim-setup" uninstall
-    check "system32 holds Wine's secur32 again" grep -q "Wine builtin DLL" "$sys32/secur32.dll"
+    check "system32 holds Wine's secur32 again, byte for byte" cmp "$sys32/secur32.dll" "$work/wine-secur32-64.dll"
+    if [ -f "$work/wine-secur32-32.dll" ]; then
+        check "syswow64 holds Wine's secur32 again, byte for byte" cmp "$wow/secur32.dll" "$work/wine-secur32-32.dll"
+    fi
+    check "a second uninstall changes nothing" run_in "$work" "$rel/sspishim-setup" uninstall
+    check "  system32 is still Wine's" cmp "$sys32/secur32.dll" "$work/wine-secur32-64.dll"
     check "the override is gone" bash -c "! grep -qi '\"secur32\"' '$WINEPREFIX/user.reg'"
     # one program only, through the tarball's launcher
     check "sspishim-run (from the tarball) runs one program with sspishim" \
@@ -182,7 +195,12 @@ else
     if grep -q "^probe:" "$work/run.out"; then
         check "i686: sspishim-run runs a 32-bit program with the x32 DLL" grep -q "SspiShimVersion $version" "$work/run.out"
     else
-        skip "i686 programs: this Wine cannot run 32-bit programs (wine32:i386 is not installable here; see shared/DESIGN.md)"
+        if [ "${SSPISHIM_REQUIRE_32BIT:-0}" = 1 ]; then
+            echo "dist: Test failed: this Wine cannot run 32-bit programs, and 32-bit Wine is required here"
+            failed=$((failed + 1))
+        else
+            skip "i686 programs: this Wine cannot run 32-bit programs (install wine32:i386; see docs/install.md)"
+        fi
     fi
 fi
 
