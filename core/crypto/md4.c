@@ -55,7 +55,7 @@ void crypto_md4_init(struct crypto_md4 *ctx)
 
 void crypto_md4_update(struct crypto_md4 *ctx, const void *data, size_t len)
 {
-    md_frame_update(ctx->h, &ctx->len, ctx->buf, data, len, md4_blocks);
+    block64_update(ctx->h, &ctx->len, ctx->buf, data, len, md4_blocks);
 }
 
 void crypto_md4_final(struct crypto_md4 *ctx, uint8_t out[CRYPTO_MD4_SIZE])

@@ -36,7 +36,7 @@ void crypto_md5_init(struct crypto_md5 *ctx)
 
 void crypto_md5_update(struct crypto_md5 *ctx, const void *data, size_t len)
 {
-    md_frame_update(ctx->h, &ctx->len, ctx->buf, data, len, md5_blocks);
+    block64_update(ctx->h, &ctx->len, ctx->buf, data, len, md5_blocks);
 }
 
 void crypto_md5_final(struct crypto_md5 *ctx, uint8_t out[CRYPTO_MD5_SIZE])

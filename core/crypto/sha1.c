@@ -55,7 +55,7 @@ void crypto_sha1_init(struct crypto_sha1 *ctx)
 
 void crypto_sha1_update(struct crypto_sha1 *ctx, const void *data, size_t len)
 {
-    sha_frame_update(ctx->h, &ctx->len, ctx->buf, data, len, sha1_blocks);
+    block64_update(ctx->h, &ctx->len, ctx->buf, data, len, sha1_blocks);
 }
 
 void crypto_sha1_final(struct crypto_sha1 *ctx, uint8_t out[CRYPTO_SHA1_SIZE])

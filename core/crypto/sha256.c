@@ -71,7 +71,7 @@ void crypto_sha256_init(struct crypto_sha256 *ctx)
 
 void crypto_sha256_update(struct crypto_sha256 *ctx, const void *data, size_t len)
 {
-    sha_frame_update(ctx->h, &ctx->len, ctx->buf, data, len, sha256_blocks);
+    block64_update(ctx->h, &ctx->len, ctx->buf, data, len, sha256_blocks);
 }
 
 void crypto_sha256_final(struct crypto_sha256 *ctx, uint8_t out[CRYPTO_SHA256_SIZE])
