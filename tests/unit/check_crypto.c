@@ -7,18 +7,11 @@
 #include <string.h>
 
 #include <openssl/evp.h>
-#include <openssl/provider.h>
 
 #include "sspishim/crypto.h"
 #define TESTUTIL_RNG_SEED 0x5350495348494d31ull
 #include "testutil.h"
-
-/* OpenSSL 3 keeps MD4 and RC4 in the legacy provider; main() loads it
- * before Check forks, so every test process inherits the result. */
-static int have_legacy;
-
-
-
+#include "openssl_ref.h"
 
 /* ---- Vectors ------------------------------------------------------------ */
 
@@ -424,17 +417,6 @@ END_TEST
 #define RANDOM_RUNS 300
 #define RANDOM_MAX  5000
 
-static void openssl_digest(const char *name, const uint8_t *data, size_t len, uint8_t out[16])
-{
-    EVP_MD *md = EVP_MD_fetch(NULL, name, NULL);
-    unsigned int olen = 0;
-
-    ck_assert_ptr_nonnull(md);
-    ck_assert_int_eq(EVP_Digest(data, len, out, &olen, md, NULL), 1);
-    ck_assert_uint_eq(olen, 16);
-    EVP_MD_free(md);
-}
-
 /* Random lengths, plus every length around the padding edges (55/56/64). */
 static size_t pick_len(int run)
 {
@@ -582,22 +564,5 @@ static Suite *crypto_suite(void)
 
 int main(void)
 {
-    OSSL_PROVIDER *legacy = OSSL_PROVIDER_load(NULL, "legacy");
-    /* Loading any provider explicitly stops the default one loading itself. */
-    OSSL_PROVIDER *deflt = OSSL_PROVIDER_load(NULL, "default");
-    SRunner *sr;
-    int failed;
-
-    have_legacy = legacy != NULL;
-    if (!have_legacy)
-        fprintf(stderr, "OpenSSL legacy provider not available: MD4 and RC4 cross-checks will be skipped\n");
-
-    sr = srunner_create(crypto_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-
-    if (deflt) OSSL_PROVIDER_unload(deflt);
-    if (legacy) OSSL_PROVIDER_unload(legacy);
-    return failed;
+    return run_suite_openssl(crypto_suite(), "MD4 and RC4 cross-checks");
 }

@@ -10,27 +10,12 @@
 #include <string.h>
 
 #include <openssl/evp.h>
-#include <openssl/provider.h>
 
 #include "sspishim/crypto.h"
 #include "sspishim/crypto_rc4_md5.h"
 #define TESTUTIL_RNG_SEED 0x5243344d44352131ull
 #include "testutil.h"
-
-/* OpenSSL 3 keeps RC4 in the legacy provider; main() loads it before
- * Check forks, so every test process inherits the result. */
-static int have_legacy;
-
-static void openssl_digest(const char *name, const uint8_t *data, size_t len, uint8_t out[16])
-{
-    EVP_MD *md = EVP_MD_fetch(NULL, name, NULL);
-    unsigned int olen = 0;
-
-    ck_assert_ptr_nonnull(md);
-    ck_assert_int_eq(EVP_Digest(data, len, out, &olen, md, NULL), 1);
-    ck_assert_uint_eq(olen, 16);
-    EVP_MD_free(md);
-}
+#include "openssl_ref.h"
 
 /* Lengths 0..300 (every tail of the 8-byte RC4 words and of the 64-byte
  * blocks, around one and several blocks), then random ones up to 70,000. */
@@ -218,20 +203,5 @@ static Suite *rc4_md5_suite(void)
 
 int main(void)
 {
-    OSSL_PROVIDER *legacy = OSSL_PROVIDER_load(NULL, "legacy");
-    /* Loading any provider explicitly stops the default one loading itself. */
-    OSSL_PROVIDER *deflt = OSSL_PROVIDER_load(NULL, "default");
-    SRunner *sr;
-    int failed;
-
-    have_legacy = legacy != NULL;
-    if (!have_legacy)
-        fprintf(stderr, "OpenSSL legacy provider not available: the RC4 cross-checks will be skipped\n");
-    sr = srunner_create(rc4_md5_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    if (deflt) OSSL_PROVIDER_unload(deflt);
-    if (legacy) OSSL_PROVIDER_unload(legacy);
-    return failed;
+    return run_suite_openssl(rc4_md5_suite(), "the RC4 cross-checks");
 }
