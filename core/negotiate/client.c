@@ -197,8 +197,11 @@ done:
     return st;
 }
 
-/* Leg 3: the server's verdict and MIC. */
-static shim_status client_last(struct nego_ctx *ctx, struct bytes_span in)
+/* The server's last token: its verdict and MIC.  On leg 3 (late false)
+ * checking the MIC moves the receiving direction on; taken late, by a
+ * client that was done at its AUTHENTICATE, the direction has moved on
+ * already and the MIC is checked against the state it was made from. */
+static shim_status client_last(struct nego_ctx *ctx, struct bytes_span in, bool late)
 {
     struct spnego_token t;
     shim_status st;
@@ -218,7 +221,10 @@ static shim_status client_last(struct nego_ctx *ctx, struct bytes_span in)
         return SHIM_E_INVALID_TOKEN;
     }
     if (t.has_mic) {
-        if ((st = ntlm_spnego_check_mic(ctx->inner, ctx->mech_types, ctx->mech_types_len, t.mic.p, t.mic.len))) {
+        st = late ? ntlm_spnego_check_skipped_mic(ctx->inner, ctx->late_mic_seq, ctx->late_mechs,
+                                                  ctx->late_mechs_len, t.mic.p, t.mic.len)
+                  : ntlm_spnego_check_mic(ctx->inner, ctx->mech_types, ctx->mech_types_len, t.mic.p, t.mic.len);
+        if (st) {
             WARN("the server's mechListMIC does not verify\n");
             return SHIM_E_LOGON_DENIED;
         }
@@ -250,38 +256,16 @@ static bool establish_early(struct nego_ctx *ctx)
     return true;
 }
 
-/* The server's last token, on a client already established: checked as
- * the third leg was, its MIC against the state it was made from.  Once. */
+/* The server's last token, on a client already established: once. */
 static shim_status client_late(struct nego_ctx *ctx, struct shim_ctx_call *c)
 {
-    struct spnego_token t;
     struct bytes_span in;
     shim_status st;
-    int rc;
 
-    uint8_t *mechs = ctx->late_mechs;
-    size_t mechs_len = ctx->late_mechs_len;
+    if ((st = token_input(c->input, &in)) == SHIM_OK && (st = client_last(ctx, in, true)) == SHIM_OK)
+        token_output(c->output, (ctx->req & SHIM_ISC_REQ_ALLOCATE_MEMORY) != 0, (struct bytes_span){ NULL, 0 });
+    free(ctx->late_mechs);
     ctx->late_mechs = NULL;
-    if ((st = token_input(c->input, &in)) == SHIM_OK) {
-        if ((rc = spnego_decode(in.p, in.len, &t)) || t.kind != SPNEGO_RESP) {
-            WARN("bad last NegTokenResp: %s\n", rc ? spnego_strerror(rc) : "a NegTokenInit");
-            st = SHIM_E_INVALID_TOKEN;
-        } else if (t.neg_state == SPNEGO_REJECT) {
-            WARN("the server refused the logon\n");
-            st = SHIM_E_LOGON_DENIED;
-        } else if (t.neg_state != SPNEGO_ACCEPT_COMPLETED || (t.has_token && t.token.len)) {
-            WARN("unexpected last token (negState %d)\n", t.neg_state);
-            st = SHIM_E_INVALID_TOKEN;
-        } else if (t.has_mic ? ntlm_spnego_check_skipped_mic(ctx->inner, ctx->late_mic_seq, mechs, mechs_len,
-                                                             t.mic.p, t.mic.len) != SHIM_OK
-                             : ctx->mic_sent) {
-            WARN("the server's mechListMIC is %s\n", t.has_mic ? "wrong" : "missing");
-            st = SHIM_E_LOGON_DENIED;
-        } else {
-            token_output(c->output, (ctx->req & SHIM_ISC_REQ_ALLOCATE_MEMORY) != 0, (struct bytes_span){ NULL, 0 });
-        }
-    }
-    free(mechs);
     return st;
 }
 
@@ -326,7 +310,7 @@ shim_status nego_initialize_context(struct shim_ctx_call *c)
             }
         }
     } else {
-        if ((st = client_last(ctx, in)) == SHIM_OK) {
+        if ((st = client_last(ctx, in, false)) == SHIM_OK) {
             token_output(c->output, allocate, (struct bytes_span){ NULL, 0 });
             nego_ctx_establish(ctx);
             TRACE("established\n");

@@ -42,12 +42,21 @@ static shim_status enter(shim_ctx *obj, struct ntlm_ctx **out)
     return SHIM_OK;
 }
 
+/* One direction's sealing state as the handshake keyed it (extended
+ * session security: a handle each way). */
+static void fresh_dir(const struct ntlm_ctx *ctx, bool send, struct ntlm_seal_dir *out)
+{
+    bool to_server = ctx->server != send;
+
+    ntlm_seal_dir_init(out, ctx->session_key, to_server ? NTLM_CLIENT_TO_SERVER : NTLM_SERVER_TO_CLIENT,
+                       (ctx->flags & NTLM_NEGOTIATE_KEY_EXCH) != 0);
+}
+
 /* Rekeys one direction's RC4 handle (or the shared one); its signing key
  * stays as it is. */
 static void rekey(struct ntlm_ctx *ctx, bool send)
 {
     struct ntlm_seal_dir fresh;
-    bool to_server = ctx->server != send;
 
     if (ntlm_ctx_shared(ctx)) {
         ntlm_seal_dir_init_shared(&fresh, ctx->session_key, ntlm_ctx_key_strength(ctx->flags));
@@ -55,8 +64,7 @@ static void rekey(struct ntlm_ctx *ctx, bool send)
         ntlm_seal_dir_wipe(&fresh);
         return;
     }
-    ntlm_seal_dir_init(&fresh, ctx->session_key, to_server ? NTLM_CLIENT_TO_SERVER : NTLM_SERVER_TO_CLIENT,
-                       (ctx->flags & NTLM_NEGOTIATE_KEY_EXCH) != 0);
+    fresh_dir(ctx, send, &fresh);
     if (send)
         ctx->send.rc4 = fresh.rc4;
     else
@@ -141,8 +149,7 @@ shim_status ntlm_spnego_check_skipped_mic(shim_ctx *obj, uint32_t seq, const uin
     }
     /* The peer made it from its freshly keyed sending handle, which is
      * what a rekey of our receiving one gives; our own state stays. */
-    ntlm_seal_dir_init(&fresh, ctx->session_key, ctx->server ? NTLM_CLIENT_TO_SERVER : NTLM_SERVER_TO_CLIENT,
-                       (ctx->flags & NTLM_NEGOTIATE_KEY_EXCH) != 0);
+    fresh_dir(ctx, false, &fresh);
     s = ntlm_verify(&fresh, seq, data, len, sig);
     ntlm_seal_dir_wipe(&fresh);
     sys_mutex_unlock(&ctx->lock);
