@@ -57,20 +57,14 @@ SECURITY_STATUS WINAPI AcquireCredentialsHandleW(SEC_WCHAR *principal, SEC_WCHAR
     /* The package judges its arguments first (Windows' Schannel refuses a
      * bad SCHANNEL_CRED before it looks at phCredential); only a credential
      * with nowhere to go is refused for the handle. */
-    if (st == SEC_E_OK && !cred) {
-        if (pkg->ops->free_credentials) pkg->ops->free_credentials(obj);
-        shim_object_put(obj);
-        st = SEC_E_INVALID_HANDLE;
-    } else if (st == SEC_E_OK) {
-        st = handles_insert(obj, (struct shim_handle *)cred);
-        if (st != SEC_E_OK) {
-            if (pkg->ops->free_credentials) pkg->ops->free_credentials(obj);
-            shim_object_put(obj);
-        } else {
-            if (expiry) expiry->QuadPart = exp;
-            TRACE("new credential %s\n", dbg_handle(SHIM_H(cred)));
-        }
+    if (st != SEC_E_OK) RETURN(st);
+    st = cred ? handles_insert(obj, (struct shim_handle *)cred) : SEC_E_INVALID_HANDLE;
+    if (st != SEC_E_OK) {
+        shim_object_retire(obj, pkg->ops->free_credentials);   /* ours alone: freed now */
+        RETURN(st);
     }
+    if (expiry) expiry->QuadPart = exp;
+    TRACE("new credential %s\n", dbg_handle(SHIM_H(cred)));
     RETURN(st);
 }
 
