@@ -218,6 +218,69 @@ static void test_no_accounts_file(CredHandle *ccred)
     SetEnvironmentVariableA("NTLM_USER_FILE", accounts);
 }
 
+/* Windows acquires outbound credentials that cannot log on yet (no
+ * identity, a user without a password, a password without a user) and
+ * fails in InitializeSecurityContext, when the AUTHENTICATE needs the
+ * password; the first call sends its NEGOTIATE all the same.  With no
+ * accounts file at all, for NTLM and Negotiate. */
+static void test_late_credential_failures(void)
+{
+    static const WCHAR *const packages[] = { L"NTLM", L"Negotiate" };
+    static const char *const what[] = { "no identity", "user alone", "domain and password" };
+    char missing[MAX_PATH + 16];
+    snprintf(missing, sizeof(missing), "%s.gone", accounts);
+    SetEnvironmentVariableA("NTLM_USER_FILE", missing);
+    for (int i = 0; i < 2; i++) {
+        for (int k = 0; k < 3; k++) {
+            SEC_WINNT_AUTH_IDENTITY_W id = { 0 };
+            CredHandle client, server;
+            struct handshake h;
+            TimeStamp ts;
+            id.Flags = SEC_WINNT_AUTH_IDENTITY_UNICODE;
+            if (k == 1) {
+                id.User = (unsigned short *)user;
+                id.UserLength = lstrlenW(user);
+            } else if (k == 2) {
+                id.Domain = (unsigned short *)domain;
+                id.DomainLength = lstrlenW(domain);
+                id.Password = (unsigned short *)password;
+                id.PasswordLength = lstrlenW(password);
+            }
+            SECURITY_STATUS st = AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)packages[i], SECPKG_CRED_OUTBOUND,
+                                                           NULL, k ? &id : NULL, NULL, NULL, &client, &ts);
+            ok(st == SEC_E_OK, "%ls, %s: acquire gave %08lx\n", packages[i], what[k], st);
+            if (st != SEC_E_OK) continue;
+            SecPkgCredentials_NamesW cn;
+            st = QueryCredentialsAttributesW(&client, SECPKG_CRED_ATTR_NAMES, &cn);
+            ok(st == SEC_E_OK, "%ls, %s: credential NAMES %08lx\n", packages[i], what[k], st);
+            if (st == SEC_E_OK) {
+                ok(cn.sUserName && cn.sUserName[0], "%ls, %s: the credential has no name\n", packages[i], what[k]);
+                FreeContextBuffer(cn.sUserName);
+            }
+            st = AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)packages[i], SECPKG_CRED_INBOUND, NULL, NULL, NULL,
+                                           NULL, &server, &ts);
+            ok(st == SEC_E_OK, "%ls server credential: %08lx\n", packages[i], st);
+            st = handshake(&client, &server, ISC_REQ_CONFIDENTIALITY, &h);
+            ok(h.client_st[0] == SEC_I_CONTINUE_NEEDED, "%ls, %s: first InitializeSecurityContext %08lx\n",
+               packages[i], what[k], h.client_st[0]);
+            ok(h.server_st[0] == SEC_I_CONTINUE_NEEDED, "%ls, %s: first AcceptSecurityContext %08lx\n",
+               packages[i], what[k], h.server_st[0]);
+            if (k < 2)
+                ok(st == SEC_E_NO_CREDENTIALS && h.client_st[1] == SEC_E_NO_CREDENTIALS,
+                   "%ls, %s: the AUTHENTICATE gave %08lx (handshake %08lx)\n", packages[i], what[k],
+                   h.client_st[1], st);
+            else    /* a password for the current user, whom the server cannot check */
+                ok(st == SEC_E_LOGON_DENIED && h.client_st[1] == SEC_E_OK,
+                   "%ls, %s: handshake %08lx, client %08lx\n", packages[i], what[k], st, h.client_st[1]);
+            DeleteSecurityContext(&h.client);
+            DeleteSecurityContext(&h.server);
+            FreeCredentialsHandle(&client);
+            FreeCredentialsHandle(&server);
+        }
+    }
+    SetEnvironmentVariableA("NTLM_USER_FILE", accounts);
+}
+
 static void test_ansi_identity(CredHandle *scred)
 {
     SEC_WINNT_AUTH_IDENTITY_A id = { (unsigned char *)"user", 4, (unsigned char *)"DOMAIN", 6,
@@ -516,6 +579,7 @@ static void run_tests(int argc, char **argv)
     test_handshake_and_attributes(&ccred, &scred);
     test_wrong_password(&scred);
     test_no_accounts_file(&ccred);
+    test_late_credential_failures();
     test_ansi_identity(&scred);
     test_bad_tokens(&scred);
     test_no_ess_loopback(&ccred, &scred, "server");
