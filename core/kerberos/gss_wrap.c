@@ -279,14 +279,17 @@ int krb_gss_wrap_split(struct krb_gss_ctx *ctx, bool conf, enum krb_gss_layout l
     if (!hdr_len || (!hdr && hdr_cap))
         return KRB_E_STATE;
     *hdr_len = 0;
+    /* Checked before a sequence number is spent. */
+    if (ctx && ctx->state == KRB_GSS_ST_ESTABLISHED && len <= WRAP_MAX) {
+        bool acc_subkey;
+        const struct krb_key *key = gss_send_key(ctx, &acc_subkey);
+        size_t h = krb_crypto_checksum_size(key->etype);
+        size_t need = conf ? HDR + krb_crypto_ciphertext_size(key->etype, len + HDR) - len : HDR + h;
+        if (gss_cfx_etype(key->etype) && hdr_cap < need)
+            return KRB_E_STATE;
+    }
     if ((rc = wrap_token(ctx, conf, layout, data, len, &tok, &tok_len)))
         return rc;
-    if (tok_len - len > hdr_cap) {
-        /* The sequence number was spent: a caller that sized hdr from
-         * krb_gss_sizes never gets here. */
-        release(tok, tok_len);
-        return KRB_E_STATE;
-    }
     memcpy(hdr, tok, tok_len - len);
     if (len)
         memcpy(data, tok + tok_len - len, len);

@@ -490,6 +490,14 @@ static void split_both_ways(struct pair *p, bool conf)
     size_t hdr_len, plain_len;
 
     ck_assert_int_eq(krb_gss_sizes(&p->ini, &sz), KRB_OK);
+    /* A header buffer too small is refused before a number is spent. */
+    {
+        uint64_t seq = p->ini.send_seq;
+        ck_assert_int_eq(krb_gss_wrap_split(&p->ini, conf, KRB_GSS_RRC_SSPI, data, sizeof(data), hdr,
+                                            (conf ? sz.security_trailer : sz.max_signature) - 1, &hdr_len),
+                         KRB_E_STATE);
+        ck_assert(p->ini.send_seq == seq);
+    }
     for (int dir = 0; dir < 2; dir++) {
         rng_fill(msg, sizeof(msg));
         memcpy(data, msg, sizeof(msg));
@@ -524,6 +532,56 @@ START_TEST(test_wrap_each_etype)
         wrap_both_ways(&p, conf, KRB_GSS_RRC_SSPI);
         split_both_ways(&p, conf);
     }
+    pair_free(&p);
+}
+END_TEST
+
+/* What another sender may do and ours does not: filler (EC) before the
+ * header copy, and any rotation, even beyond the body's length. */
+START_TEST(test_unwrap_any_ec_rrc)
+{
+    static const uint16_t ecs[] = { 0, 1, 5, 16, 33 };
+    static const uint16_t rrcs[] = { 0, 7, 28, 60, 1000 };
+    struct pair p;
+    uint8_t msg[21], plain[21 + 33 + 16], tok[16 + 16 + sizeof(plain) + 24];
+    struct bytes_writer got;
+    size_t n;
+
+    handshake(&p, _i ? 19 : 18, KRB_GSS_MUTUAL);
+    bytes_writer_init_heap(&got, BYTES_NO_LIMIT);
+    rng_fill(msg, sizeof(msg));
+    for (size_t e = 0; e < 5; e++) {
+        for (size_t r = 0; r < 5; r++) {
+            uint16_t ec = ecs[e], rrc = rrcs[r];
+            uint64_t seq = p.ini.send_seq++;
+            uint8_t hdr[16] = { 0x05, 0x04, 0x06, 0xff, (uint8_t)(ec >> 8), (uint8_t)ec, 0, 0 };
+            size_t plen = sizeof(msg) + ec + 16, body;
+            for (int i = 0; i < 8; i++)
+                hdr[8 + i] = (uint8_t)(seq >> (56 - 8 * i));
+            memcpy(plain, msg, sizeof(msg));
+            memset(plain + sizeof(msg), 0xee, ec);
+            memcpy(plain + sizeof(msg) + ec, hdr, 16);
+            ck_assert_int_eq(krb_crypto_encrypt(&p.ini.acc_subkey, 24, plain, plen, NULL, NULL, tok + 16,
+                                                sizeof(tok) - 16, &body), 0);
+            /* Rotate right by rrc. */
+            {
+                uint8_t tmp[sizeof(tok)];
+                size_t k = rrc % body;
+                memcpy(tmp, tok + 16 + body - k, k);
+                memcpy(tmp + k, tok + 16, body - k);
+                memcpy(tok + 16, tmp, body);
+            }
+            hdr[6] = (uint8_t)(rrc >> 8);
+            hdr[7] = (uint8_t)rrc;
+            memcpy(tok, hdr, 16);
+            n = 16 + body;
+            got.len = 0;
+            ck_assert_int_eq(krb_gss_unwrap(&p.acc, tok, n, &got, NULL, NULL), KRB_OK);
+            ck_assert_uint_eq(got.len, sizeof(msg));
+            ck_assert_mem_eq(got.buf, msg, sizeof(msg));
+        }
+    }
+    bytes_writer_free(&got);
     pair_free(&p);
 }
 END_TEST
@@ -691,6 +749,7 @@ static Suite *krb_gss_suite(void)
     tc = tcase_create("Messages");
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, test_wrap_each_etype, 0, 8);
+    tcase_add_loop_test(tc, test_unwrap_any_ec_rrc, 0, 2);
     tcase_add_test(tc, test_rc4_tokens_unsupported);
     tcase_add_loop_test(tc, test_mic_each_etype, 0, 4);
     tcase_add_loop_test(tc, test_wrap_tampered_truncated, 0, 2);
