@@ -4,7 +4,8 @@
  * (as an AP-REQ, with a fixed service key), an initiator waiting for an
  * AP-REP, and to established contexts of both sides (fixed keys; with an
  * acceptor subkey and without) as a Wrap token, whole and split at a few
- * points as SSPI would, and as a MIC token.  Nothing may crash, every span
+ * points as SSPI would, and as a MIC token.  Seeds (seeds.c) are real
+ * tokens under the same fixed keys (fuzz.h), so mutations start deep.  Nothing may crash, every span
  * must lie inside the input, and an unwrapped message is never longer than
  * its token. */
 #include "fuzz.h"
@@ -18,24 +19,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static bool inside(struct bytes_span s, const uint8_t *data, size_t size)
 {
     return !s.len || (s.p >= data && s.len <= size && (size_t)(s.p - data) <= size - s.len);
-}
-
-static struct krb_key fixed_key(int32_t etype, uint8_t fill)
-{
-    struct krb_key k = { .etype = etype, .len = krb_crypto_key_size(etype) };
-
-    memset(k.bytes, fill, k.len);
-    return k;
-}
-
-static int find_key(void *arg, const char *realm, const struct krb_principal *sname, int32_t etype, uint32_t kvno,
-                    struct krb_key *out)
-{
-    (void)arg, (void)realm, (void)sname, (void)kvno;
-    if (etype < 17 || etype > 20)
-        return -1;
-    *out = fixed_key(etype, 0x42);
-    return 0;
 }
 
 static void decoders(const uint8_t *data, size_t size)
@@ -65,9 +48,9 @@ static void decoders(const uint8_t *data, size_t size)
 static void handshake(const uint8_t *data, size_t size)
 {
     static const uint8_t ticket[] = { 0x61, 0x03, 0x30, 0x01, 0x00 };
-    struct krb_gss_acceptor acc = { .find_key = find_key };
+    struct krb_gss_acceptor acc = { .find_key = fz_find_service_key };
     struct krb_gss_ctx ctx;
-    struct krb_creds creds = { .key = fixed_key(18, 0x24) };
+    struct krb_creds creds = { .key = fz_krb_key(18, 0x24) };
     struct bytes_writer w;
     int rc;
 
@@ -92,21 +75,6 @@ static void handshake(const uint8_t *data, size_t size)
     bytes_writer_free(&w);
 }
 
-static void established(struct krb_gss_ctx *ctx, bool initiator, bool acc_subkey, int32_t etype)
-{
-    memset(ctx, 0, sizeof(*ctx));
-    ctx->state = KRB_GSS_ST_ESTABLISHED;
-    ctx->initiator = initiator;
-    ctx->flags = KRB_GSS_REPLAY | KRB_GSS_SEQUENCE | KRB_GSS_CONF | KRB_GSS_INTEG;
-    ctx->session = fixed_key(etype, 0x11);
-    ctx->init_subkey = fixed_key(etype, 0x22);
-    ctx->has_init_subkey = true;
-    if (acc_subkey) {
-        ctx->acc_subkey = fixed_key(etype, 0x33);
-        ctx->has_acc_subkey = true;
-    }
-}
-
 static void messages(const uint8_t *data, size_t size)
 {
     static const int32_t types[] = { 17, 20 };
@@ -118,7 +86,7 @@ static void messages(const uint8_t *data, size_t size)
         size_t plain_len;
         int rc;
 
-        established(&ctx, i & 1, i & 2, types[i >> 2]);
+        fz_gss_ctx(&ctx, i & 1, i & 2, types[i >> 2]);
         bytes_writer_init_heap(&w, BYTES_NO_LIMIT);
         rc = krb_gss_unwrap(&ctx, data, size, &w, NULL, NULL);
         FZ_ASSERT(rc != KRB_OK || w.len <= size);

@@ -11,7 +11,9 @@
  * tokens in both layouts (RRC 0 and Windows' RRC = 16 + checksum), MIT's
  * from gss_wrap (RRC 0) and gss_wrap_iov without a trailer (rotated).
  * Prints "PASS name" / "FAIL name: why".
- * Usage: gss_interop PORT REALM PASSWORD */
+ * With RC4 1, also gss23/localhost (rc4-hmac): the handshakes only, since
+ * RFC 4757 tokens are not done here (they must be refused cleanly).
+ * Usage: gss_interop PORT REALM PASSWORD [RC4] */
 #include <gssapi/gssapi.h>
 #include <gssapi/gssapi_ext.h>
 #include <gssapi/gssapi_krb5.h>
@@ -56,8 +58,8 @@ static const char *mit_error(OM_uint32 major, OM_uint32 minor)
 
 struct password_keys {
     char principal[64];         /* "gss18/localhost" */
-    struct krb_key keys[4];
-    int have[4];
+    struct krb_key keys[5];
+    int have[5];
 };
 
 /* The service's key by RFC 3961 string-to-key of its password, salt
@@ -67,11 +69,11 @@ static int find_key(void *arg, const char *r, const struct krb_principal *sname,
 {
     struct password_keys *pk = arg;
     char text[256], salt[512];
-    int slot = etype - 17;
+    int slot = etype == KRB_ETYPE_RC4_HMAC ? 4 : etype - 17;
 
     (void)kvno;
     if (strcmp(r, realm) || strcmp(krb_principal_text(sname, text, sizeof(text)), pk->principal) || slot < 0 ||
-        slot > 3)
+        slot > 4)
         return -1;
     if (!pk->have[slot]) {
         snprintf(salt, sizeof(salt), "%s", realm);
@@ -311,6 +313,21 @@ static void messages(const char *prefix, struct krb_gss_ctx *us, gss_ctx_id_t mi
     char name[128];
     const char *bad;
 
+    /* RFC 4757's tokens are not done: refused cleanly, never wrong. */
+    if (us->session.etype == KRB_ETYPE_RC4_HMAC) {
+        struct bytes_writer w;
+        uint8_t mic[64];
+        size_t n;
+        int ok;
+        bytes_writer_init_heap(&w, BYTES_NO_LIMIT);
+        ok = krb_gss_wrap(us, true, KRB_GSS_RRC_SSPI, mic, 8, &w) == KRB_E_UNSUPPORTED && !w.len &&
+             krb_gss_get_mic(us, mic, 8, mic, sizeof(mic), &n) == KRB_E_UNSUPPORTED;
+        bytes_writer_free(&w);
+        snprintf(name, sizeof(name), "%s: rc4-hmac tokens refused as unsupported", prefix);
+        result(ok, name, "a token was made");
+        return;
+    }
+
     snprintf(name, sizeof(name), "%s: wrap/unwrap and MIC, ours to MIT", prefix);
     bad = ours_to_mit(us, mit);
     result(!bad, name, bad);
@@ -395,7 +412,7 @@ out:
     krb_gss_ctx_free(&us);
     krb_replay_cache_free(acc.rcache);
     bytes_writer_free(&rep);
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 5; i++)
         crypto_wipe(&pk.keys[i], sizeof(pk.keys[i]));
 }
 
@@ -487,24 +504,28 @@ int main(int argc, char **argv)
 {
     int rc;
 
-    if (argc != 4) {
-        fprintf(stderr, "usage: %s PORT REALM PASSWORD\n", argv[0]);
+    static const int32_t all[] = { 17, 18, 19, 20, 23 };
+    size_t n_etypes;
+
+    if (argc != 4 && argc != 5) {
+        fprintf(stderr, "usage: %s PORT REALM PASSWORD [RC4]\n", argv[0]);
         return 2;
     }
     port = atoi(argv[1]);
     realm = argv[2];
     password = argv[3];
+    n_etypes = argc == 5 && atoi(argv[4]) ? 5 : 4;
     setvbuf(stdout, NULL, _IOLBF, 0);
-    for (int32_t etype = 17; etype <= 20; etype++)
+    for (size_t i = 0; i < n_etypes; i++)
         for (int mutual = 0; mutual < 2; mutual++)
-            mit_to_our_acceptor(etype, mutual);
+            mit_to_our_acceptor(all[i], mutual);
     if ((rc = get_tgt()) != KRB_OK) {
         result(0, "our AS exchange for alice", krb_status_text(rc));
         return 1;
     }
-    for (int32_t etype = 17; etype <= 20; etype++)
+    for (size_t i = 0; i < n_etypes; i++)
         for (int mutual = 0; mutual < 2; mutual++)
-            our_initiator_to_mit(etype, mutual);
+            our_initiator_to_mit(all[i], mutual);
     krb_creds_free(&tgt);
     return failures != 0;
 }

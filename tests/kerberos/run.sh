@@ -125,15 +125,17 @@ if [ $prc -ne 0 ] && ! grep -q '^FAIL ' <<<"$out"; then bad "kdc_exchange exited
 gss=${GSS_INTEROP:-$b/native/tests/gss_interop}
 if [ -x "$gss" ]; then
     gss_ok=1
-    for e in 17:aes128-cts-hmac-sha1-96 18:aes256-cts-hmac-sha1-96 19:aes128-cts-hmac-sha256-128 \
-        20:aes256-cts-hmac-sha384-192; do
+    gss_etypes="17:aes128-cts-hmac-sha1-96 18:aes256-cts-hmac-sha1-96 19:aes128-cts-hmac-sha256-128"
+    gss_etypes="$gss_etypes 20:aes256-cts-hmac-sha384-192"
+    [ $rc4 = 1 ] && gss_etypes="$gss_etypes 23:arcfour-hmac"
+    for e in $gss_etypes; do
         n=${e%%:*}
         admin "addprinc -e ${e#*:}:normal -pw $pw gss$n/localhost" &&
             admin "setstr gss$n/localhost session_enctypes ${e#*:}" &&
             admin "ktadd -norandkey -k $KRB5_KTNAME gss$n/localhost" || gss_ok=0
     done
     if [ $gss_ok = 1 ]; then
-        out=$("$gss" "$port" "$realm" "$pw" 2>&1)
+        out=$("$gss" "$port" "$realm" "$pw" "$rc4" 2>&1)
         prc=$?
         echo "$out"
         pass=$((pass + $(grep -c '^PASS ' <<<"$out")))
