@@ -37,6 +37,19 @@ int gss_random_seq(uint32_t *out);
 /* Records a verified token's sequence number: KRB_OK, or the status the
  * context's REPLAY/SEQUENCE flags make of it; *supp gets the bits. */
 int gss_seq_accept(struct krb_gss_ctx *ctx, uint64_t seq, unsigned *supp);
+/* RFC 4757 tokens for rc4-hmac keys (gss_rc4.c): the stream forms and
+ * MIC, under the context's key; same statuses as the RFC 4121 ones. */
+int gss_rc4_wrap(struct krb_gss_ctx *ctx, const struct krb_key *key, bool conf, const uint8_t *msg, size_t len,
+                 struct bytes_writer *out);
+int gss_rc4_unwrap(struct krb_gss_ctx *ctx, const struct krb_key *key, const uint8_t *tok, size_t len,
+                   struct bytes_writer *out, bool *conf, unsigned *supp);
+int gss_rc4_get_mic(struct krb_gss_ctx *ctx, const struct krb_key *key, const uint8_t *msg, size_t len,
+                    uint8_t *out, size_t out_cap, size_t *out_len);
+int gss_rc4_verify_mic(struct krb_gss_ctx *ctx, const struct krb_key *key, const uint8_t *msg, size_t len,
+                       const uint8_t *tok, size_t tok_len, unsigned *supp);
+/* Bytes of the GSS frame header (0x60, length, OID, TOK_ID) around n. */
+size_t gss_rc4_frame_size(size_t n);
+
 /* Maps a krb_crypto failure to a status. */
 int gss_crypto_status(int rc);
 

@@ -5,7 +5,7 @@
  * name the same client, that the Authenticator is fresh (skew, replay
  * cache) and the ticket current; read the GSS checksum 0x8003; and when
  * the client asks for mutual authentication answer with an AP-REP
- * carrying a fresh acceptor subkey and sequence number.
+ * carrying a fresh acceptor subkey (RFC 4121 etypes) and sequence number.
  *
  * The replay cache is consulted last, so an AP-REQ that fails any other
  * check leaves nothing in it. */
@@ -126,15 +126,23 @@ static int write_ap_rep(struct krb_gss_ctx *ctx, const struct accept_state *s, s
     uint32_t seq;
     int rc;
 
-    if ((rc = gss_random_key(s->a.has_subkey ? s->a.subkey.etype : ctx->session.etype, &ctx->acc_subkey)) ||
-        (rc = gss_random_seq(&seq)))
+    int32_t etype = s->a.has_subkey ? s->a.subkey.etype : ctx->session.etype;
+
+    /* An acceptor subkey only where RFC 4121 tokens will use it: MIT's
+     * initiator keeps its own subkey for RFC 1964/4757 tokens when ours is
+     * of the same etype, so sending one there would split the keys. */
+    if (gss_cfx_etype(etype)) {
+        if ((rc = gss_random_key(etype, &ctx->acc_subkey)))
+            return rc;
+        ctx->has_acc_subkey = true;
+    }
+    if ((rc = gss_random_seq(&seq)))
         return rc;
-    ctx->has_acc_subkey = true;
     ctx->send_seq = seq;
     memset(&part, 0, sizeof(part));
     part.ctime = s->a.ctime;
     part.cusec = s->a.cusec;
-    part.has_subkey = true;
+    part.has_subkey = ctx->has_acc_subkey;
     part.subkey = ctx->acc_subkey;
     part.has_seq = true;
     part.seq = seq;

@@ -117,6 +117,14 @@ int krb_gss_sizes(const struct krb_gss_ctx *ctx, struct krb_gss_sizes *out)
     if (!ctx || ctx->state != KRB_GSS_ST_ESTABLISHED)
         return KRB_E_STATE;
     key = gss_send_key(ctx, &acc);
+    if (key->etype == KRB_ETYPE_RC4_HMAC) {
+        /* RFC 4757: the framed 24-byte MIC token; the Wrap token's frame
+         * at its largest, 30 header bytes and the pad. */
+        out->max_signature = gss_rc4_frame_size(22) + 22;
+        out->security_trailer = gss_rc4_frame_size((size_t)1 << 30) + 30 + 1;
+        out->block_size = 1;
+        return KRB_OK;
+    }
     if (!gss_cfx_etype(key->etype))
         return KRB_E_UNSUPPORTED;
     h = krb_crypto_checksum_size(key->etype);

@@ -156,7 +156,9 @@ static int take_ap_rep(struct krb_gss_ctx *ctx, struct bytes_span inner)
     else if (part.has_subkey && !krb_crypto_supported(part.subkey.etype))
         rc = KRB_E_ETYPE;
     if (rc == KRB_OK) {
-        if (part.has_subkey) {
+        /* For RFC 1964/4757 tokens a subkey of our own etype is not taken,
+         * as MIT does (RFC 1964 predates acceptor subkeys). */
+        if (part.has_subkey && (gss_cfx_etype(part.subkey.etype) || part.subkey.etype != ctx->init_subkey.etype)) {
             ctx->acc_subkey = part.subkey;
             ctx->has_acc_subkey = true;
         }

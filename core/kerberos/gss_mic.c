@@ -54,6 +54,8 @@ int krb_gss_get_mic(struct krb_gss_ctx *ctx, const uint8_t *msg, size_t len, uin
     if (len > MIC_MAX)
         return KRB_E_NO_MEMORY;
     key = gss_send_key(ctx, &acc_subkey);
+    if (key->etype == KRB_ETYPE_RC4_HMAC)
+        return gss_rc4_get_mic(ctx, key, msg, len, out, out_cap, out_len);
     if (!gss_cfx_etype(key->etype))
         return KRB_E_UNSUPPORTED;
     h = krb_crypto_checksum_size(key->etype);
@@ -86,6 +88,12 @@ int krb_gss_verify_mic(struct krb_gss_ctx *ctx, const uint8_t *msg, size_t len, 
         *supp = 0;
     if (!ctx || ctx->state != KRB_GSS_ST_ESTABLISHED || (!msg && len) || (!tok && tok_len))
         return KRB_E_STATE;
+    {
+        bool acc_subkey;
+        key = gss_send_key(ctx, &acc_subkey);
+        if (key->etype == KRB_ETYPE_RC4_HMAC)
+            return len > MIC_MAX ? KRB_E_MALFORMED : gss_rc4_verify_mic(ctx, key, msg, len, tok, tok_len, supp);
+    }
     if (len > MIC_MAX || tok_len < HDR || tok[0] != 0x04 || tok[1] != 0x04)
         return KRB_E_MALFORMED;
     for (int i = 3; i < 8; i++)

@@ -238,6 +238,12 @@ int krb_gss_wrap(struct krb_gss_ctx *ctx, bool conf, enum krb_gss_layout layout,
 
     if (!out)
         return KRB_E_STATE;
+    if (ctx && ctx->state == KRB_GSS_ST_ESTABLISHED && (msg || !len)) {
+        bool acc_subkey;
+        const struct krb_key *key = gss_send_key(ctx, &acc_subkey);
+        if (key->etype == KRB_ETYPE_RC4_HMAC)
+            return gss_rc4_wrap(ctx, key, conf, msg, len, out);
+    }
     if ((rc = wrap_token(ctx, conf, layout, msg, len, &tok, &tok_len)))
         return rc;
     rc = bytes_put(out, tok, tok_len) ? KRB_E_NO_MEMORY : KRB_OK;
@@ -257,6 +263,12 @@ int krb_gss_unwrap(struct krb_gss_ctx *ctx, const uint8_t *tok, size_t len, stru
         *supp = 0;
     if (!out || (!tok && len))
         return KRB_E_STATE;
+    if (ctx && ctx->state == KRB_GSS_ST_ESTABLISHED) {
+        bool acc_subkey;
+        const struct krb_key *key = gss_send_key(ctx, &acc_subkey);
+        if (key->etype == KRB_ETYPE_RC4_HMAC)
+            return gss_rc4_unwrap(ctx, key, tok, len, out, conf, supp);
+    }
     if (len > WRAP_MAX || !(copy = malloc(len ? len : 1)))
         return len > WRAP_MAX ? KRB_E_MALFORMED : KRB_E_NO_MEMORY;
     if (len)
@@ -287,6 +299,10 @@ int krb_gss_wrap_split(struct krb_gss_ctx *ctx, bool conf, enum krb_gss_layout l
         size_t need = conf ? HDR + krb_crypto_ciphertext_size(key->etype, len + HDR) - len : HDR + h;
         if (gss_cfx_etype(key->etype) && hdr_cap < need)
             return KRB_E_STATE;
+        /* RFC 4757 pads after the data: SSPI puts that byte in a
+         * SECBUFFER_PADDING this form has no room for. */
+        if (key->etype == KRB_ETYPE_RC4_HMAC)
+            return KRB_E_UNSUPPORTED;
     }
     if ((rc = wrap_token(ctx, conf, layout, data, len, &tok, &tok_len)))
         return rc;
@@ -320,6 +336,22 @@ int krb_gss_unwrap_split(struct krb_gss_ctx *ctx, const uint8_t *hdr, size_t hdr
         memcpy(tok, hdr, hdr_len);
     if (data_len)
         memcpy(tok + hdr_len, data, data_len);
+    if (ctx && ctx->state == KRB_GSS_ST_ESTABLISHED &&
+        gss_send_key(ctx, &(bool){ false })->etype == KRB_ETYPE_RC4_HMAC) {
+        struct bytes_writer w;
+        bytes_writer_init_heap(&w, BYTES_NO_LIMIT);
+        rc = krb_gss_unwrap(ctx, tok, len, &w, conf, supp);
+        if (rc == KRB_OK && w.len > data_len)
+            rc = KRB_E_MALFORMED;
+        if (rc == KRB_OK) {
+            if (w.len)
+                memcpy(data, w.buf, w.len);
+            *plain_len = w.len;
+        }
+        bytes_writer_free(&w);
+        release(tok, len);
+        return rc;
+    }
     rc = unwrap_token(ctx, tok, len, &owned, &owned_len, &plain, conf, supp);
     if (rc == KRB_OK) {
         if (plain.len > data_len) {

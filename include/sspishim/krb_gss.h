@@ -9,11 +9,12 @@
  *
  * Files: gss_frame.c (framing), replay_cache.c, gss_context.c (keys,
  * sequence state, sizes), gss_initiator.c, gss_acceptor.c, gss_wrap.c,
- * gss_mic.c.
+ * gss_mic.c (RFC 4121 tokens), gss_rc4.c (RFC 4757 tokens).
  *
- * Statuses are enum krb_status (krb_exchange.h).  Per-message tokens are
- * RFC 4121's only: a context whose key is rc4-hmac (RFC 4757 tokens) gets
- * KRB_E_UNSUPPORTED from wrap/unwrap/MIC, never a wrong token. */
+ * Statuses are enum krb_status (krb_exchange.h).  A context whose key is
+ * rc4-hmac uses RFC 4757's tokens (RFC 1964 layout, framed) for the
+ * stream forms and MIC; the SSPI split wrap is KRB_E_UNSUPPORTED there
+ * (its pad byte needs a SECBUFFER_PADDING), never a wrong token. */
 #ifndef SSPISHIM_KRB_GSS_H
 #define SSPISHIM_KRB_GSS_H
 
@@ -112,8 +113,8 @@ void krb_gss_ctx_free(struct krb_gss_ctx *ctx);
  * max_signature the MIC token's length, security_trailer the bytes of a
  * Wrap token besides the data in the SSPI layout (header 16 + rotated
  * encrypted header 16 + checksum + confounder 16: 60 for AES-SHA1), and
- * block_size 1 (the cipher is length preserving).  KRB_E_UNSUPPORTED for
- * rc4-hmac contexts. */
+ * block_size 1 (the cipher is length preserving).  rc4-hmac: the framed
+ * MIC (37) and the largest framed Wrap header with its pad byte. */
 struct krb_gss_sizes {
     size_t max_signature, security_trailer, block_size;
 };
