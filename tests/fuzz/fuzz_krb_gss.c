@@ -3,7 +3,7 @@
  * the frame decoder, the AP-REP and EncAPRepPart decoders, our acceptor
  * (as an AP-REQ, with a fixed service key), an initiator waiting for an
  * AP-REP, and to established contexts of both sides (fixed keys; with an
- * acceptor subkey and without) as a Wrap token, whole and split at a few
+ * acceptor subkey and without; RFC 4121 and RFC 4757 keys) as a Wrap token, whole and split at a few
  * points as SSPI would, and as a MIC token.  Seeds (seeds.c) are real
  * tokens under the same fixed keys (fuzz.h), so mutations start deep.  Nothing may crash, every span
  * must lie inside the input, and an unwrapped message is never longer than
@@ -77,9 +77,9 @@ static void handshake(const uint8_t *data, size_t size)
 
 static void messages(const uint8_t *data, size_t size)
 {
-    static const int32_t types[] = { 17, 20 };
+    static const int32_t types[] = { 17, 20, 23 };
 
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < 12; i++) {
         struct krb_gss_ctx ctx;
         struct bytes_writer w;
         uint8_t *copy;
