@@ -10,6 +10,8 @@
  * wrap/unwrap (sealed and not) and MIC/verify in both directions, our
  * tokens in both layouts (RRC 0 and Windows' RRC = 16 + checksum), MIT's
  * from gss_wrap (RRC 0) and gss_wrap_iov without a trailer (rotated).
+ * Then channel bindings both ways (matching and not) and the error
+ * tokens both ways (replay from us, clock skew from MIT).
  * Prints "PASS name" / "FAIL name: why".
  * With RC4 1, also gss23/localhost (rc4-hmac), whose tokens are RFC
  * 4757's: the stream forms and MIC (no split/iov forms there).
@@ -487,6 +489,192 @@ out:
     bytes_writer_free(&req);
 }
 
+/* ---- channel bindings and error tokens ------------------------------------------ */
+
+/* RFC 4121 4.1.1.2: MD5 over the bindings' fields, lengths and types as
+ * 4-byte little-endian; here no addresses, only application data (what
+ * TLS channel bindings are). */
+static void cb_hash(const char *app, uint8_t out[16])
+{
+    uint8_t buf[256] = { 0 };
+    size_t n = strlen(app);
+
+    /* initiator addrtype, length; acceptor addrtype, length: all zero */
+    buf[16] = (uint8_t)n;
+    memcpy(buf + 20, app, n);
+    crypto_md5(buf, 20 + n, out);
+}
+
+static void bindings(const char *app, struct gss_channel_bindings_struct *cb)
+{
+    memset(cb, 0, sizeof(*cb));
+    cb->application_data.value = (void *)app;
+    cb->application_data.length = strlen(app);
+}
+
+/* MIT's initiator with bindings to our acceptor expecting them, or others. */
+static void mit_bindings(int same)
+{
+    static const char app[] = "tls-server-end-point:0123456789abcdef0123456789abcdef";
+    const char *name = same ? "channel bindings: MIT initiator's match our acceptor's"
+                            : "channel bindings: MIT initiator's differ from our acceptor's, refused";
+    struct password_keys pk;
+    struct gss_channel_bindings_struct cb;
+    uint8_t ours[16];
+    struct krb_gss_acceptor acc;
+    struct krb_gss_ctx us;
+    struct bytes_writer rep;
+    gss_ctx_id_t mit = GSS_C_NO_CONTEXT;
+    gss_name_t target;
+    char full[128];
+    gss_buffer_desc nb, tok = GSS_C_EMPTY_BUFFER;
+    OM_uint32 major, minor;
+    int rc;
+
+    memset(&pk, 0, sizeof(pk));
+    strcpy(pk.principal, "gss18/localhost");
+    snprintf(full, sizeof(full), "gss18/localhost@%s", realm);
+    bindings(app, &cb);
+    cb_hash(same ? app : "something else", ours);
+    acc = (struct krb_gss_acceptor){ .find_key = find_key, .find_key_arg = &pk, .cb_hash = ours };
+    bytes_writer_init_heap(&rep, BYTES_NO_LIMIT);
+    nb.value = full;
+    nb.length = strlen(full);
+    major = gss_import_name(&minor, &nb, GSS_KRB5_NT_PRINCIPAL_NAME, &target);
+    if (!GSS_ERROR(major))
+        major = gss_init_sec_context(&minor, GSS_C_NO_CREDENTIAL, &mit, target, gss_mech_krb5,
+                                     GSS_C_MUTUAL_FLAG, 0, &cb, GSS_C_NO_BUFFER, NULL, &tok, NULL, NULL);
+    if (GSS_ERROR(major)) {
+        result(0, name, mit_error(major, minor));
+    } else {
+        rc = krb_gss_accept(&us, &acc, tok.value, tok.length, &rep);
+        snprintf(why, sizeof(why), "krb_gss_accept: %s", krb_status_text(rc));
+        result(rc == (same ? KRB_OK : KRB_E_BAD_BINDINGS), name, why);
+        krb_gss_ctx_free(&us);
+    }
+    gss_release_buffer(&minor, &tok);
+    gss_delete_sec_context(&minor, &mit, GSS_C_NO_BUFFER);
+    gss_release_name(&minor, &target);
+    bytes_writer_free(&rep);
+    crypto_wipe(&pk, sizeof(pk));
+}
+
+/* Our initiator to MIT's acceptor: with bindings (matching or not), or
+ * with our clock 20 minutes ahead, when MIT's KRB-ERROR token must come
+ * back to us as KRB_E_SKEW. */
+enum { CASE_CB_SAME, CASE_CB_OTHER, CASE_SKEW };
+
+static void our_case_to_mit(int which)
+{
+    static const char app[] = "tls-unique:ffeeddccbbaa99887766554433221100";
+    static const char *names[] = {
+        "channel bindings: ours match MIT acceptor's",
+        "channel bindings: ours differ from MIT acceptor's, refused",
+        "clock skew: MIT acceptor's KRB-ERROR token gives our initiator KRB_E_SKEW",
+    };
+    const char *name = names[which];
+    struct gss_channel_bindings_struct cb;
+    uint8_t ours[16];
+    struct krb_creds svc = { 0 };
+    struct krb_gss_ctx us;
+    struct bytes_writer req;
+    gss_ctx_id_t mit = GSS_C_NO_CONTEXT;
+    gss_buffer_desc in, out = GSS_C_EMPTY_BUFFER;
+    OM_uint32 major, minor;
+    int rc;
+
+    memset(&us, 0, sizeof(us));
+    bytes_writer_init_heap(&req, BYTES_NO_LIMIT);
+    bindings(app, &cb);
+    cb_hash(which == CASE_CB_OTHER ? "another channel" : app, ours);
+    if ((rc = get_service_ticket("gss18/localhost", &svc)) != KRB_OK) {
+        result(0, name, krb_status_text(rc));
+        goto out;
+    }
+    rc = krb_gss_init_start(&us, &svc, KRB_GSS_MUTUAL, which == CASE_SKEW ? NULL : ours,
+                            which == CASE_SKEW ? 1200 : 0, &req);
+    in.value = req.buf;
+    in.length = req.len;
+    major = gss_accept_sec_context(&minor, &mit, GSS_C_NO_CREDENTIAL, &in,
+                                   which == CASE_SKEW ? GSS_C_NO_CHANNEL_BINDINGS : &cb, NULL, NULL, &out, NULL,
+                                   NULL, NULL);
+    if (which == CASE_CB_SAME) {
+        snprintf(why, sizeof(why), "gss_accept_sec_context: %s", mit_error(major, minor));
+        result(major == GSS_S_COMPLETE && krb_gss_init_step(&us, out.value, out.length) == KRB_OK, name, why);
+    } else if (which == CASE_CB_OTHER) {
+        snprintf(why, sizeof(why), "gss_accept_sec_context: %s", mit_error(major, minor));
+        result(major == GSS_S_BAD_BINDINGS, name, why);
+    } else {
+        rc = out.length ? krb_gss_init_step(&us, out.value, out.length) : KRB_E_STATE;
+        snprintf(why, sizeof(why), "MIT: %s; error token of %zu bytes gives %s (code %d)", mit_error(major, minor),
+                 (size_t)out.length, krb_status_text(rc), (int)us.peer_error);
+        result(GSS_ERROR(major) && rc == KRB_E_SKEW && us.peer_error == KRB_AP_ERR_SKEW, name, why);
+    }
+out:
+    gss_release_buffer(&minor, &out);
+    gss_delete_sec_context(&minor, &mit, GSS_C_NO_BUFFER);
+    krb_gss_ctx_free(&us);
+    krb_creds_free(&svc);
+    bytes_writer_free(&req);
+}
+
+/* Our acceptor's KRB-ERROR token (a replayed AP-REQ) to MIT's initiator. */
+static void our_error_to_mit(void)
+{
+    const char *name = "replay: our acceptor's KRB-ERROR token fails MIT's initiator with KRB_AP_ERR_REPEAT";
+    struct password_keys pk;
+    struct krb_gss_acceptor acc;
+    struct krb_gss_ctx us;
+    struct bytes_writer rep;
+    gss_ctx_id_t mit = GSS_C_NO_CONTEXT;
+    gss_name_t target;
+    char full[128];
+    gss_buffer_desc nb, tok = GSS_C_EMPTY_BUFFER, in, out = GSS_C_EMPTY_BUFFER;
+    OM_uint32 major, minor;
+    int rc;
+
+    memset(&pk, 0, sizeof(pk));
+    strcpy(pk.principal, "gss18/localhost");
+    snprintf(full, sizeof(full), "gss18/localhost@%s", realm);
+    acc = (struct krb_gss_acceptor){ .find_key = find_key, .find_key_arg = &pk,
+                                     .rcache = krb_replay_cache_new(8, KRB_GSS_SKEW) };
+    bytes_writer_init_heap(&rep, BYTES_NO_LIMIT);
+    nb.value = full;
+    nb.length = strlen(full);
+    major = gss_import_name(&minor, &nb, GSS_KRB5_NT_PRINCIPAL_NAME, &target);
+    if (!GSS_ERROR(major))
+        major = gss_init_sec_context(&minor, GSS_C_NO_CREDENTIAL, &mit, target, gss_mech_krb5, GSS_C_MUTUAL_FLAG,
+                                     0, NULL, GSS_C_NO_BUFFER, NULL, &tok, NULL, NULL);
+    if (GSS_ERROR(major)) {
+        result(0, name, mit_error(major, minor));
+        goto out;
+    }
+    rc = krb_gss_accept(&us, &acc, tok.value, tok.length, &rep);
+    krb_gss_ctx_free(&us);
+    rep.len = 0;
+    if (rc == KRB_OK)
+        rc = krb_gss_accept(&us, &acc, tok.value, tok.length, &rep);
+    if (rc != KRB_E_REPLAY || !rep.len) {
+        snprintf(why, sizeof(why), "the second accept said %s", krb_status_text(rc));
+        result(0, name, why);
+        goto out;
+    }
+    in.value = rep.buf;
+    in.length = rep.len;
+    major = gss_init_sec_context(&minor, GSS_C_NO_CREDENTIAL, &mit, target, gss_mech_krb5, GSS_C_MUTUAL_FLAG, 0,
+                                 NULL, &in, NULL, &out, NULL, NULL);
+    snprintf(why, sizeof(why), "MIT: %s", mit_error(major, minor));
+    result(GSS_ERROR(major) && strstr(why, "eplay") != NULL, name, why);
+out:
+    gss_release_buffer(&minor, &tok);
+    gss_release_buffer(&minor, &out);
+    gss_delete_sec_context(&minor, &mit, GSS_C_NO_BUFFER);
+    gss_release_name(&minor, &target);
+    krb_replay_cache_free(acc.rcache);
+    bytes_writer_free(&rep);
+    crypto_wipe(&pk, sizeof(pk));
+}
+
 int main(int argc, char **argv)
 {
     int rc;
@@ -506,6 +694,9 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < n_etypes; i++)
         for (int mutual = 0; mutual < 2; mutual++)
             mit_to_our_acceptor(all[i], mutual);
+    mit_bindings(1);
+    mit_bindings(0);
+    our_error_to_mit();
     if ((rc = get_tgt()) != KRB_OK) {
         result(0, "our AS exchange for alice", krb_status_text(rc));
         return 1;
@@ -513,6 +704,9 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < n_etypes; i++)
         for (int mutual = 0; mutual < 2; mutual++)
             our_initiator_to_mit(all[i], mutual);
+    our_case_to_mit(CASE_CB_SAME);
+    our_case_to_mit(CASE_CB_OTHER);
+    our_case_to_mit(CASE_SKEW);
     krb_creds_free(&tgt);
     return failures != 0;
 }
