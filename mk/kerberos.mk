@@ -35,3 +35,9 @@ $(GSS_INTEROP): $(B)/native/obj/tests/kerberos/gss_interop.o $(B)/native/obj/tes
 	@mkdir -p $(dir $@)
 	$(CC_NATIVE) -o $@ $^ -lgssapi_krb5 -lkrb5 -lpthread
 check-kerberos: $(GSS_INTEROP)
+# ... and under ASan/UBSan, for a run by hand:
+#   GSS_INTEROP=build/asan/tests/gss_interop tests/kerberos/run.sh build
+$(B)/asan/tests/gss_interop: $(B)/asan/obj/tests/kerberos/gss_interop.o $(B)/asan/obj/tests/kerberos/kdc_transport.o \
+		$(B)/asan/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC_NATIVE) $(SAN) -o $@ $^ -lgssapi_krb5 -lkrb5 -lpthread
