@@ -35,6 +35,7 @@ const char *krb_status_text(int status)
     case KRB_E_STATE: return "bad argument or state";
     case KRB_E_EXPIRED: return "expired";
     case KRB_E_REVOKED: return "account revoked";
+    case KRB_E_KDC_UNREACHABLE: return "no KDC answered";
     }
     return "unknown status";
 }

@@ -21,7 +21,8 @@
 /* What the SSPI layer maps to SEC_E_*, as Windows does: LOGON_DENIED to
  * SEC_E_LOGON_DENIED, CLIENT_UNKNOWN to SEC_E_NO_CREDENTIALS (explicit
  * credentials) or SEC_E_LOGON_DENIED, SERVER_UNKNOWN to SEC_E_TARGET_UNKNOWN,
- * SKEW to SEC_E_TIME_SKEW, ETYPE to SEC_E_ALGORITHM_MISMATCH... */
+ * SKEW to SEC_E_TIME_SKEW, ETYPE to SEC_E_ALGORITHM_MISMATCH,
+ * KDC_UNREACHABLE to SEC_E_NO_AUTHENTICATING_AUTHORITY... */
 enum krb_status {
     KRB_OK = 0,
     KRB_CONTINUE = 1,               /* send what was written, then step again */
@@ -38,6 +39,7 @@ enum krb_status {
     KRB_E_STATE = -11,              /* a bad argument or a step out of order */
     KRB_E_EXPIRED = -12,            /* the TGT or the password has expired */
     KRB_E_REVOKED = -13,            /* the account is disabled or locked */
+    KRB_E_KDC_UNREACHABLE = -14,    /* no KDC of the realm answered (krb_kdc.h) */
 };
 const char *krb_status_text(int status);
 
