@@ -27,18 +27,20 @@ export PATH=$PATH:/usr/sbin
 [ -x "$prog" ] || { bad "$prog is built (make -j1 $prog)"; finish; }
 
 dir=$(mktemp -d)
-kdc_pid=
+kdc_pid= small_pid=
 cleanup() {
-    if [ -n "$kdc_pid" ]; then
-        kill "$kdc_pid" 2>/dev/null
-        wait "$kdc_pid" 2>/dev/null
-    fi
+    for pid in $kdc_pid $small_pid; do
+        kill "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    done
     rm -rf "$dir"
 }
 trap cleanup EXIT
 
 # A free port: bound by the kernel's choice, released, then handed to the KDC.
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port=$(free_port)
+small_port=$(free_port)
 realm=SSPI.TEST
 pw=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
 export KRB5_CONFIG=$dir/krb5.conf KRB5_KDC_PROFILE=$dir/kdc.conf KRB5CCNAME=FILE:$dir/ccache
@@ -110,8 +112,29 @@ else
 fi
 if kvno HTTP/localhost >/dev/null 2>&1; then ok "MIT kvno HTTP/localhost"; else bad "MIT kvno HTTP/localhost"; fi
 
+# A second KDC on the same database, whose UDP replies may not exceed 256
+# bytes: every AS-REP or TGS-REP over UDP becomes KRB_ERR_RESPONSE_TOO_BIG.
+sed -e "s/127.0.0.1:$port/127.0.0.1:$small_port/" \
+    -e "s/^\[kdcdefaults\]/[kdcdefaults]\n    kdc_max_dgram_reply_size = 256/" "$KRB5_KDC_PROFILE" >"$dir/kdc-small.conf"
+sed -e "s/127.0.0.1:$port/127.0.0.1:$small_port/" "$KRB5_CONFIG" >"$dir/krb5-small.conf"
+KRB5_KDC_PROFILE=$dir/kdc-small.conf krb5kdc -n -r "$realm" >"$dir/kdc-small.out" 2>&1 &
+small_pid=$!
+small=
+for _ in $(seq 1 50); do
+    if ! kill -0 "$small_pid" 2>/dev/null; then break; fi
+    if echo "$pw" | KRB5_CONFIG=$dir/krb5-small.conf kinit -c "FILE:$dir/ccache-small" alice >/dev/null 2>&1; then
+        small=$small_port; break
+    fi
+    sleep 0.1
+done
+if [ -n "$small" ]; then
+    ok "second krb5kdc (pid $small_pid, UDP replies up to 256 bytes) answers on 127.0.0.1:$small_port"
+else
+    bad "second krb5kdc started"; sed 's/^/    /' "$dir/kdc-small.out" 2>/dev/null
+fi
+
 # The core's exchanges: one PASS/FAIL line per case.
-out=$("$prog" "$port" "$realm" "$pw" "$dir/service.keytab" "$rc4" 2>&1)
+out=$("$prog" "$port" "$realm" "$pw" "$dir/service.keytab" "$rc4" $small 2>&1)
 prc=$?
 echo "$out"
 pass=$((pass + $(grep -c '^PASS ' <<<"$out")))
