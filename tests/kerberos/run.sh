@@ -3,11 +3,14 @@
 # The core's AS and TGS exchanges against a real MIT KDC: a throwaway realm
 # SSPI.TEST under a temp folder, krb5kdc started here on 127.0.0.1 at a
 # free port and stopped by its pid (also on failure), then
-# build/native/tests/kdc_exchange drives the exchanges over UDP and TCP.
+# build/native/tests/kdc_exchange drives the exchanges over UDP and TCP,
+# and build/x86_64/tests/kdc_wine.exe does the same under Wine through the
+# DLL's Winsock transport (skipped when Wine is not installed).
 # The system's /etc/krb5.conf is never read: KRB5_CONFIG and
 # KRB5_KDC_PROFILE point at this run's own files.
 # Ends with "kerberos: N passed, N failed".
-# KDC_EXCHANGE names another build of the program (ASan, valgrind wrapper).
+# KDC_EXCHANGE names another build of the program (ASan, valgrind wrapper),
+# KDC_WINE another kdc_wine.exe.
 # Usage: tests/kerberos/run.sh BUILD_DIR
 set -u
 b=${1:-build}
@@ -29,6 +32,7 @@ export PATH=$PATH:/usr/sbin
 dir=$(mktemp -d)
 kdc_pid= small_pid=
 cleanup() {
+    [ -d "$dir/wineprefix" ] && WINEPREFIX=$dir/wineprefix wineserver -k >/dev/null 2>&1
     for pid in $kdc_pid $small_pid; do
         kill "$pid" 2>/dev/null
         wait "$pid" 2>/dev/null
@@ -140,5 +144,26 @@ echo "$out"
 pass=$((pass + $(grep -c '^PASS ' <<<"$out")))
 fail=$((fail + $(grep -c '^FAIL ' <<<"$out")))
 if [ $prc -ne 0 ] && ! grep -q '^FAIL ' <<<"$out"; then bad "kdc_exchange exited with $prc"; fi
+
+# The DLL's Winsock transport under Wine, against the same KDCs, in a
+# throwaway prefix (its wineserver is stopped on exit).
+wine_prog=${KDC_WINE:-$b/x86_64/tests/kdc_wine.exe}
+wine=$(command -v wine64 || command -v wine)
+if [ -z "$wine" ]; then
+    echo "SKIP the Winsock transport under Wine: Wine is not installed"
+elif ! [ -f "$wine_prog" ]; then
+    bad "$wine_prog is built (make -j1 $wine_prog)"
+else
+    wout=$(WINEPREFIX=$dir/wineprefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" \
+        timeout 300 "$wine" "$(cd "$(dirname "$wine_prog")" && pwd)/$(basename "$wine_prog")" \
+        "$port" "$realm" "$pw" $small 2>"$dir/wine.err" | tr -d '\r'; exit "${PIPESTATUS[0]}")
+    wrc=$?
+    echo "$wout"
+    pass=$((pass + $(grep -c '^PASS ' <<<"$wout")))
+    fail=$((fail + $(grep -c '^FAIL ' <<<"$wout")))
+    if [ $wrc -ne 0 ] && ! grep -q '^FAIL ' <<<"$wout"; then
+        bad "kdc_wine.exe exited with $wrc"; tail -n 20 "$dir/wine.err" | sed 's/^/    /'
+    fi
+fi
 if [ "$fail" -ne 0 ]; then echo "    (KDC log: $dir/kdc.log)"; tail -n 20 "$dir/kdc.log" | sed 's/^/    /'; fi
 finish
