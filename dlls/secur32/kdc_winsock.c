@@ -19,7 +19,7 @@ static struct {
     int (WSAAPI *last_error)(void);
     int (WSAAPI *getaddrinfo)(const char *, const char *, const ADDRINFOA *, ADDRINFOA **);
     void (WSAAPI *freeaddrinfo)(ADDRINFOA *);
-    SOCKET (WSAAPI *socket)(int, int, int);
+    SOCKET (WSAAPI *wsa_socket)(int, int, int, WSAPROTOCOL_INFOW *, GROUP, DWORD);
     int (WSAAPI *ioctlsocket)(SOCKET, long, u_long *);
     int (WSAAPI *connect)(SOCKET, const struct sockaddr *, int);
     int (WSAAPI *select)(int, fd_set *, fd_set *, fd_set *, const struct timeval *);
@@ -46,7 +46,7 @@ static BOOL CALLBACK ws_load(INIT_ONCE *once, void *param, void **ctx)
     WS_LOAD(last_error, "WSAGetLastError")
     WS_LOAD(getaddrinfo, "getaddrinfo")
     WS_LOAD(freeaddrinfo, "freeaddrinfo")
-    WS_LOAD(socket, "socket")
+    WS_LOAD(wsa_socket, "WSASocketW")
     WS_LOAD(ioctlsocket, "ioctlsocket")
     WS_LOAD(connect, "connect")
     WS_LOAD(select, "select")
@@ -130,12 +130,15 @@ static int kdc_connect(SOCKET s, const ADDRINFOA *ai, ULONGLONG deadline)
 static int kdc_try(const ADDRINFOA *ai, int tcp, const uint8_t *req, size_t len, ULONGLONG try_end, ULONGLONG end,
                    uint8_t **reply, size_t *reply_len)
 {
-    SOCKET s = ws.socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+    /* Not inherited by a process the caller starts meanwhile (natively:
+     * SOCK_CLOEXEC); Windows 7 before SP1 does not know the flag. */
+    SOCKET s = ws.wsa_socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol, NULL, 0, WSA_FLAG_NO_HANDLE_INHERIT);
     u_long nonblocking = 1;
     uint8_t hdr[4], *buf = NULL;
     size_t n = 0;
     int rc = SYS_KDC_UNREACHABLE;
 
+    if (s == INVALID_SOCKET) s = ws.wsa_socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol, NULL, 0, 0);
     if (s == INVALID_SOCKET) return SYS_KDC_UNREACHABLE;
     if (ws.ioctlsocket(s, FIONBIO, &nonblocking) || (rc = kdc_connect(s, ai, try_end))) goto out;
     if (tcp) {

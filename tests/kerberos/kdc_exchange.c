@@ -379,8 +379,8 @@ static void reach_cases(void)
         printf("  first KDC silent, second alive: %s after %.0f ms\n", krb_status_text(rc), ms);
         snprintf(why, sizeof(why), "got %s after %.0f ms", krb_status_text(rc), ms);
         /* One wait only: the exchange's next request goes to the KDC that answered. */
-        result(rc == KRB_OK && ms < krb_kdc_pass_ms[0] + 900, "first KDC silent, second alive: TGT after one short wait",
-               why);
+        result(rc == KRB_OK && ms < krb_kdc_pass_ms[0] + 900,
+               "first KDC silent, second alive: TGT after one short wait", why);
     }
     {
         struct krb_kdc_addr k[] = { { "127.0.0.1", closed }, { "localhost", (unsigned)port } };
