@@ -7,7 +7,9 @@
  * and the list is gone over KRB_KDC_PASSES times, waiting longer each
  * time (krb_kdc_pass_ms); all the waits of one request together stay
  * within KRB_KDC_BUDGET_MS, so an unreachable realm fails in a few
- * seconds.  A KDC that refuses (nothing listens) costs no wait. */
+ * seconds.  A KDC that refuses (nothing listens) costs no wait where
+ * the platform reports it (Wine 8 reports no refusal over UDP: there a
+ * closed port costs the waits of a silent KDC). */
 #ifndef SSPISHIM_KRB_KDC_H
 #define SSPISHIM_KRB_KDC_H
 
