@@ -135,3 +135,4 @@ include mk/negotiate.mk
 include mk/bench.mk
 include mk/kerberos.mk
 include mk/apache.mk
+include mk/conformance.mk
