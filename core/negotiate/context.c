@@ -221,7 +221,9 @@ shim_status nego_query_context_attributes(shim_ctx *obj, uint32_t attr, void *bu
         return SHIM_OK;
     case SHIM_ATTR_SIZES: {
         struct shim_ctx_sizes *s = buf;
-        s->cbMaxToken = NEGOTIATE_PKG_MAX_TOKEN;
+        /* Once a mechanism is chosen and done, Windows answers with its
+         * sizes: NTLM's token (Wine's negotiate test checks 2888). */
+        s->cbMaxToken = done ? NTLM_PKG_MAX_TOKEN : NEGOTIATE_PKG_MAX_TOKEN;
         s->cbMaxSignature = 16;
         s->cbBlockSize = 0;
         s->cbSecurityTrailer = 16;

@@ -223,6 +223,24 @@ static shim_status host_query_cred(shim_cred *cred, uint32_t attr, void *buf)
     return OBJT(cred)->QueryCredentialsAttributesW(HOSTH(cred), attr, buf);
 }
 
+/* QueryCredentialsAttributesA on a credential of the host's: the host's
+ * own A entry point, which may answer otherwise than its W one (Wine 10's
+ * Schannel: SEC_E_NO_CREDENTIALS for NAMES where W says
+ * SEC_E_UNSUPPORTED_FUNCTION).  FALSE when the credential is not the
+ * host's or the host lacks the export: the caller converts W then. */
+BOOL host_query_cred_a(PCredHandle cred, ULONG attr, void *buf, SECURITY_STATUS *st)
+{
+    SECURITY_STATUS (WINAPI *fn)(PCredHandle, ULONG, void *);
+    struct shim_object *obj = cred_get(cred);
+    BOOL ours = obj && (obj->pkg->flags & SHIM_PKG_DELEGATED) && host_foreign &&
+                obj->pkg->impl == host_foreign &&
+                (fn = (SECURITY_STATUS (WINAPI *)(PCredHandle, ULONG, void *))(void *)host_proc(
+                     "QueryCredentialsAttributesA"));
+    if (ours) *st = fn(HOSTH(obj), attr, buf);
+    shim_object_put(obj);
+    return ours;
+}
+
 static shim_status host_set_cred(shim_cred *cred, uint32_t attr, void *buf, uint32_t size)
 {
     SLOT(OBJT(cred), SetCredentialsAttributesW);
@@ -263,7 +281,7 @@ static shim_status host_context_call(struct shim_ctx_call *c, BOOL initiate)
 {
     static const SecHandle unset = { (ULONG_PTR)-1, (ULONG_PTR)-1 };
     CtxtHandle newh = unset;
-    TimeStamp ts = {0};
+    TimeStamp ts = { .QuadPart = SHIM_EXPIRY_UNSET };
     ULONG attrs = 0;
     CredHandle *credh = c->cred ? HOSTH(c->cred) : NULL;
     CtxtHandle *ctxh = c->ctx ? HOSTH(c->ctx) : NULL;
@@ -285,12 +303,13 @@ static shim_status host_context_call(struct shim_ctx_call *c, BOOL initiate)
     BOOL got_handle = memcmp(&newh, &unset, sizeof(newh)) != 0;
     if (st < 0) {
         if (got_handle && !c->ctx && t->DeleteSecurityContext) t->DeleteSecurityContext(&newh);
+        c->expiry = ts.QuadPart;   /* what the package wrote, if anything */
         return st;
     }
     if ((c->req & ISC_REQ_ALLOCATE_MEMORY) && rehome_output(t, c->output) != SEC_E_OK)
         WARN("could not move an output token to our allocator; left with the package's\n");
     c->attrs = attrs;
-    c->expiry = ts.QuadPart;
+    c->expiry = ts.QuadPart == SHIM_EXPIRY_UNSET ? 0 : ts.QuadPart;
     if (c->ctx) {
         if (got_handle) host_handle_set(c->ctx, &newh);
     } else if (got_handle) {

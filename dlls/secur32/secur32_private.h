@@ -37,6 +37,9 @@ BOOL host_loaded(void);              /* without loading */
 FARPROC host_proc(const char *name); /* NULL when the host lacks it */
 void host_register_packages(void);   /* registry loader */
 const WCHAR *host_status(void);      /* how the host was found, for diagnostics */
+/* QueryCredentialsAttributesA through the host's own A entry point, for its
+ * credentials (TRUE, *st its answer); FALSE for any other. */
+BOOL host_query_cred_a(PCredHandle cred, ULONG attr, void *buf, SECURITY_STATUS *st);
 
 /* host.c: a SecurityFunctionTableW served by another DLL (the host, or a
  * third-party SSP), its packages registered as ours with handles wrapping

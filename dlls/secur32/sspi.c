@@ -154,7 +154,9 @@ static SECURITY_STATUS context_call(PCredHandle cred, PCtxtHandle ctx, PCtxtHand
         st = SEC_E_UNSUPPORTED_FUNCTION;
         goto done;
     }
+    call->expiry = SHIM_EXPIRY_UNSET;
     st = fn(call);
+    if (st < 0 && expiry && call->expiry != SHIM_EXPIRY_UNSET) expiry->QuadPart = call->expiry;
     if (st >= 0 && call->new_ctx) {
         SECURITY_STATUS ins = ctx_insert(call->new_ctx, new_ctx);
         if (ins != SEC_E_OK) {
@@ -237,7 +239,10 @@ SECURITY_STATUS WINAPI CompleteAuthToken(PCtxtHandle ctx, PSecBufferDesc token)
 SECURITY_STATUS WINAPI ApplyControlToken(PCtxtHandle ctx, PSecBufferDesc input)
 {
     TRACE("(%s, %p)\n", dbg_handle(SHIM_H(ctx)), (void *)input);
-    CTX_CALL(apply_control_token, input != NULL, SEC_E_INVALID_PARAMETER, (struct shim_buffer_desc *)input);
+    /* A NULL description is the package's to refuse when it is delegated:
+     * Wine's builtin answers it (Schannel: SEC_E_INTERNAL_ERROR, as Windows). */
+    CTX_CALL(apply_control_token, input != NULL || (obj->pkg->flags & SHIM_PKG_DELEGATED), SEC_E_INVALID_PARAMETER,
+             (struct shim_buffer_desc *)input);
 }
 
 SECURITY_STATUS WINAPI QueryContextAttributesW(PCtxtHandle ctx, ULONG attr, void *buf)

@@ -173,7 +173,9 @@ static BOOL field_w_to_a(void *slot)
 SECURITY_STATUS WINAPI QueryCredentialsAttributesA(PCredHandle cred, ULONG attr, void *buf)
 {
     TRACE("(%s, %lu, %p)\n", dbg_handle(SHIM_H(cred)), (unsigned long)attr, buf);
-    SECURITY_STATUS st = QueryCredentialsAttributesW(cred, attr, buf);
+    SECURITY_STATUS st;
+    if (host_query_cred_a(cred, attr, buf, &st)) RETURN(st);
+    st = QueryCredentialsAttributesW(cred, attr, buf);
     if (st == SEC_E_OK && attr == SECPKG_CRED_ATTR_NAMES &&
         !field_w_to_a(&((SecPkgCredentials_NamesW *)buf)->sUserName))
         st = SEC_E_INSUFFICIENT_MEMORY;

@@ -42,6 +42,10 @@ struct shim_ctx_call {
     uint32_t attrs;                    /* out */
     int64_t expiry;                    /* out */
 };
+/* What call.expiry holds until a package sets it.  A delegated package
+ * that sets it while failing (Schannel's SEC_E_INSUFFICIENT_MEMORY gives 0,
+ * as Windows) has it passed on to the caller even then. */
+#define SHIM_EXPIRY_UNSET INT64_MIN
 
 /* A NULL slot means the package does not offer that call: the dispatcher
  * answers SEC_E_UNSUPPORTED_FUNCTION. */

@@ -266,7 +266,7 @@ START_TEST(attributes)
         ck_assert(wstr_is(pi.PackageInfo->name, "Negotiate"));
         sys_caller_free(pi.PackageInfo);
         ck_st(ops->query_context_attributes(c, SHIM_ATTR_SIZES, &sz), SHIM_OK);
-        ck_assert_uint_eq(sz.cbMaxToken, 48256);
+        ck_assert_uint_eq(sz.cbMaxToken, 2888);
         ck_assert_uint_eq(sz.cbMaxSignature, 16);
         ck_assert_uint_eq(sz.cbSecurityTrailer, 16);
         ck_st(ops->query_context_attributes(c, SHIM_ATTR_NAMES, &names), SHIM_OK);
