@@ -94,13 +94,17 @@ int krb_keytab_next(struct krb_keytab_iter *it, struct krb_keytab_entry *out)
         memset(out, 0, sizeof(*out));
         if (it->r.failed)
             return KRB_FILE_E_MALFORMED;
-        if (!bytes_remaining(&it->r))
+        if (it->done || !bytes_remaining(&it->r)) {
+            it->done = 1;
             return KRB_FILE_END;
+        }
         size = (int32_t)get32(it, &it->r);
         if (it->r.failed)
             return KRB_FILE_E_MALFORMED;
-        if (size == 0)              /* zero fill after the last record */
+        if (size == 0) {            /* zero fill after the last record */
+            it->done = 1;
             return KRB_FILE_END;
+        }
         if (size < 0) {
             /* A hole: -size bytes (INT32_MIN's magnitude does not fit an
              * int32_t, so it goes through unsigned arithmetic). */

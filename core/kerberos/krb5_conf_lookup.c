@@ -118,7 +118,7 @@ int krb_conf_realm_for_host(const struct krb_conf *c, const char *host, char *ou
     if (dot && dot[1]) {
         size_t n = strlen(dot + 1);
         int rc = put(out, max, dot + 1, n, 1);
-        for (size_t i = 0; !rc && i < n; i++)
+        for (size_t i = 0; rc >= 0 && i < n; i++)
             out[i] = (char)toupper((unsigned char)out[i]);
         return rc;
     }

@@ -37,6 +37,7 @@ struct krb_keytab_entry {
 struct krb_keytab_iter {
     struct bytes_reader r;
     int version;                    /* 1 or 2 */
+    int done;                       /* the end was reached: it stays there */
 };
 /* Checks the header.  0, KRB_FILE_E_MALFORMED (not a keytab) or
  * KRB_FILE_E_UNSUPPORTED (another version). */
