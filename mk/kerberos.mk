@@ -26,3 +26,13 @@ $(B)/asan/obj/tests/kerberos/%.o: tests/kerberos/%.c tests/kerberos/kdc_transpor
 $(B)/asan/tests/kdc_exchange: $(KRB_TEST_OBJS:$(B)/native/%=$(B)/asan/%) $(B)/asan/libcore.a
 	@mkdir -p $(dir $@)
 	$(CC_NATIVE) $(SAN) -o $@ $^ -lpthread
+
+# The core's readers of krb5.conf, keytab and ccache over the files MIT's
+# tools wrote, compared with klist by tests/kerberos/run.sh.
+KRB_FILES_DUMP := $(B)/native/tests/krb_files_dump
+all: $(KRB_FILES_DUMP)
+check-kerberos: $(KRB_FILES_DUMP)
+$(KRB_FILES_DUMP): $(B)/native/obj/tests/kerberos/krb_files_dump.o $(B)/native/obj/tests/kerberos/kdc_transport.o \
+		$(B)/native/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC_NATIVE) -o $@ $^ -lpthread
