@@ -331,6 +331,41 @@ static void accounts_seeds(void)
         put("fuzz_accounts", files_[i].name, files_[i].text, strlen(files_[i].text), NULL, 0);
 }
 
+/* The Kerberos files, as MIT writes them (check_krb_files.c builds more). */
+static void krb_files_seeds(void)
+{
+    static const char conf[] =
+        "[libdefaults]\n default_realm = SSPI.TEST\n dns_lookup_kdc = false\n udp_preference_limit = 1\n"
+        " default_tkt_enctypes = aes256-cts aes128-sha2 DEFAULT -rc4\n"
+        "[realms]\n SSPI.TEST = {\n  kdc = 127.0.0.1:88\n  kdc = [::1]:750\n  admin_server = h\n }\n"
+        "[domain_realm]\n .sspi.test = SSPI.TEST\n";
+    /* HTTP/localhost kvno 2 (aes256, with the 32-bit kvno), a hole, alice (rc4). */
+    static const char keytab[] =
+        "05020000004f00020009535350492e5445535400044854545000096c6f63616c686f7374000000015f0000000200120020"
+        "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f00000002fffffffa000000000000000000"
+        "3100010009535350492e544553540005616c696365000000015f0000000100170010000102030405060708090a0b0c0d0e0f";
+    /* Version 4 with a KDC offset, alice, a pa_type configuration entry and a TGT. */
+    static const char ccache[] =
+        "0504000c00010008fffffffd00000000000000010000000100000009535350492e5445535400000005616c696365000000"
+        "010000000100000009535350492e5445535400000005616c69636500000001000000030000000c582d4341434845434f4e"
+        "463a000000156b7262355f6363616368655f636f6e665f646174610000000770615f747970650000001a6b72627467742f"
+        "535350492e5445535440535350492e544553540000000000006553f1006553f10065547da0655542800050e10000000000"
+        "010002000000047f00000100000000000000013200000000000000010000000100000009535350492e5445535400000005"
+        "616c696365000000010000000200000009535350492e54455354000000066b726274677400000009535350492e54455354"
+        "001200000020000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f6553f1006553f10065547d"
+        "a0655542800050e10000000000010002000000047f0000010000000000000005610330010000000000";
+    uint8_t bin[1024];
+    size_t n;
+
+    put("fuzz_krb5_conf", "mit", conf, strlen(conf), NULL, 0);
+    for (n = 0; keytab[2 * n]; n++)
+        sscanf(keytab + 2 * n, "%2hhx", &bin[n]);
+    put("fuzz_keytab", "mit", bin, n, NULL, 0);
+    for (n = 0; ccache[2 * n]; n++)
+        sscanf(ccache + 2 * n, "%2hhx", &bin[n]);
+    put("fuzz_ccache", "mit", bin, n, NULL, 0);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -347,6 +382,7 @@ int main(int argc, char **argv)
     negotiate_seeds();
     packed_seeds();
     accounts_seeds();
+    krb_files_seeds();
     fz_check_clean();
     printf("fuzz-seeds: %d files in %s\n", files, out_dir);
     return 0;
