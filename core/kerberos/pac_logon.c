@@ -79,7 +79,7 @@ static void sid_body(struct ndr *n, struct krb_sid *out)
         out->sub[i] = u32(n);
 }
 
-int krb_pac_logon_parse(struct bytes_span info, struct krb_pac_logon *out)
+static int parse(struct bytes_span info, struct krb_pac_logon *out)
 {
     struct ndr n;
     struct bytes_reader all;
@@ -143,11 +143,16 @@ int krb_pac_logon_parse(struct bytes_span info, struct krb_pac_logon *out)
         sid_body(&n, &out->logon_domain_id);
         out->has_domain_id = 1;
     }
-    if (n.r.failed) {
-        memset(out, 0, sizeof(*out));
-        return KRB_PAC_E_MALFORMED;
-    }
-    return 0;
+    return n.r.failed ? KRB_PAC_E_MALFORMED : 0;
+}
+
+int krb_pac_logon_parse(struct bytes_span info, struct krb_pac_logon *out)
+{
+    int rc = parse(info, out);
+
+    if (rc)
+        memset(out, 0, sizeof(*out));       /* nothing half-read is left to use */
+    return rc;
 }
 
 void krb_pac_group(const struct krb_pac_logon *l, uint32_t i, uint32_t *rid, uint32_t *attributes)
