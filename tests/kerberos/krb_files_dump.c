@@ -10,7 +10,8 @@
  *   krb_files_dump ccache     the default principal, then one line per
  *                             ticket: START END SERVER ETYPE (klist -e)
  *   krb_files_dump tgs PORT   the TGT kinit left, through our TGS exchange
- *                             to HTTP/localhost, opened with the keytab's key:
+ *                             to HTTP/localhost, opened with the keytab's key,
+ *                             and the PAC MIT's KDC put in it found and split:
  *                             prints PASS or FAIL lines. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,9 @@
 #include "sspishim/crypto.h"
 #include "sspishim/krb_ccache.h"
 #include "sspishim/krb_conf.h"
+#include "sspishim/der.h"
 #include "sspishim/krb_keytab.h"
+#include "sspishim/krb_pac.h"
 
 /* MIT's names, as klist prints them (run.sh drops its "DEPRECATED:"). */
 static const char *etype_name(int32_t e)
@@ -121,12 +124,55 @@ static int ccache(void)
     return rc != KRB_FILE_END;
 }
 
+/* MIT's PAC always has the client info buffer (type 10). */
+static int has_client_info(const char *types)
+{
+    char list[130];
+    snprintf(list, sizeof(list), ",%s,", types);
+    return strstr(list, ",10,") != NULL;
+}
+
 static void result(int ok, const char *what, const char *why)
 {
     if (ok)
         printf("PASS %s\n", what);
     else
         printf("FAIL %s: %s\n", what, why);
+}
+
+/* The PAC in a ticket MIT's KDC issued (1.20 and later add one to every
+ * ticket): EncTicketPart's authorization-data [10], found and split by the
+ * core.  The buffer types seen, or why not, into out. */
+static const char *pac_types(const struct krb_key *key, const struct krb_ticket *t, char *out, size_t max)
+{
+    uint8_t *plain = NULL;
+    size_t plain_len = 0, used = 0;
+    struct bytes_reader r, app, seq, f;
+    struct bytes_span pac;
+    struct krb_pac p;
+    const char *why = NULL;
+    uint8_t tag = 0;
+
+    out[0] = 0;
+    if (krb_open(key, KRB_KU_TICKET, &t->enc, &plain, &plain_len))
+        return "the ticket does not open";
+    bytes_reader_init(&r, plain, plain_len);
+    if (der_expect(&r, DER_APPLICATION(KRB_TAG_ENC_TICKET_PART), &app, NULL) ||
+        der_expect(&app, DER_SEQUENCE, &seq, NULL))
+        why = "EncTicketPart does not decode";
+    while (!why && bytes_remaining(&seq) && !der_read(&seq, &tag, &f, NULL) && tag != DER_CONTEXT(10))
+        ;
+    if (!why && tag != DER_CONTEXT(10))
+        why = "no authorization-data";
+    else if (!why && krb_pac_find(f.p + f.pos, bytes_remaining(&f), &pac))
+        why = "no PAC in the authorization-data";
+    else if (!why && krb_pac_parse(pac.p, pac.len, &p))
+        why = "the PAC does not parse";
+    for (uint32_t i = 0; !why && i < p.count && used + 12 < max; i++)
+        used += (size_t)snprintf(out + used, max - used, "%s%u", i ? "," : "", p.buf[i].type);
+    crypto_wipe(plain, plain_len);
+    free(plain);
+    return why;
 }
 
 /* The TGS exchange over UDP then TCP, as kdc_exchange.c drives it. */
@@ -197,6 +243,13 @@ static int tgs(int port)
                  memcmp(et.key.bytes, svc.key.bytes, svc.key.len))
             why = "the ticket is not for our client and session key";
         result(!why, "the service ticket opens with krb_keytab_find's key", why);
+        if (!why) {
+            char types[128];
+            const char *no = pac_types(&key.key, &t, types, sizeof(types));
+            printf("  PAC buffer types: %s\n", no ? no : types);
+            result(!no && has_client_info(types), "the service ticket's PAC found and split (krb_pac_find, krb_pac_parse)",
+                   no ? no : "no client info buffer (type 10)");
+        }
         crypto_wipe(&et, sizeof(et));
         crypto_wipe(&key, sizeof(key));
     }

@@ -122,7 +122,8 @@ if [ "$fail" -ne 0 ]; then echo "    (KDC log: $dir/kdc.log)"; tail -n 20 "$dir/
 # The core's readers of MIT's own files (krb_files_dump): the keytab as
 # klist -k -t -e -K shows it (with holes: ktremove blanks entries in place
 # and a second ktadd adds a kvno), the ccache kinit wrote as klist -e shows
-# it, this run's krb5.conf, and kinit's TGT taken through our TGS exchange.
+# it, this run's krb5.conf, and kinit's TGT taken through our TGS exchange
+# (the ticket opened with the keytab's key, its PAC found and split).
 dump=${KRB_FILES_DUMP:-$b/native/tests/krb_files_dump}
 if [ -x "$dump" ]; then
     admin "addprinc -randkey host/localhost" && admin "ktadd -k $KRB5_KTNAME host/localhost" &&
