@@ -247,7 +247,8 @@ static int tgs(int port)
             char types[128];
             const char *no = pac_types(&key.key, &t, types, sizeof(types));
             printf("  PAC buffer types: %s\n", no ? no : types);
-            result(!no && has_client_info(types), "the service ticket's PAC found and split (krb_pac_find, krb_pac_parse)",
+            result(!no && has_client_info(types),
+                   "the service ticket's PAC found and split (krb_pac_find, krb_pac_parse)",
                    no ? no : "no client info buffer (type 10)");
         }
         crypto_wipe(&et, sizeof(et));

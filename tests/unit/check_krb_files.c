@@ -387,7 +387,8 @@ static void kt_entry(struct bytes_writer *w, int v1, const char *realm, const ch
     if (v1) {
         bytes_patch_u32le(w, at, size);
     } else {
-        be[0] = (uint8_t)(size >> 24), be[1] = (uint8_t)(size >> 16), be[2] = (uint8_t)(size >> 8), be[3] = (uint8_t)size;
+        for (int i = 0; i < 4; i++)
+            be[i] = (uint8_t)(size >> (24 - 8 * i));
         bytes_patch(w, at, be, 4);
     }
 }
