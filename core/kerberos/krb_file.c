@@ -25,27 +25,43 @@ const char *krb_file_status_text(int status)
 
 int krb_file_read(const char *path, size_t max, struct krb_file *out)
 {
-    size_t n = strlen(path), len = 0;
-    uint8_t *buf;
-    int rc;
+    struct sys_file_stamp st;
+    size_t n = strlen(path), cap;
 
     memset(out, 0, sizeof(*out));
     if (!n || n >= sizeof(out->path))
         return KRB_FILE_E_NOT_FOUND;
-    /* One byte more than allowed tells a file of exactly max from a longer
-     * one without asking for its size first (/proc files report 0). */
-    if (max > KRB_FILE_MAX || !(buf = malloc(max + 1)))
+    if (max > KRB_FILE_MAX)
         return KRB_FILE_E_NO_MEMORY;
-    rc = sys_read_file(path, buf, max + 1, &len);
-    if (rc || len > max) {
-        crypto_wipe(buf, max + 1);
+    /* Sized by the file's stamp, one byte more than it should need, so a
+     * buffer filled to the brim means the file is larger (it grew, or it
+     * is a /proc file that says 0): then again, twice as large, up to one
+     * byte past max, which tells a file of exactly max from a longer one. */
+    cap = sys_file_stamp(path, &st) == 0 && st.size < max ? (size_t)st.size + 1 : max + 1;
+    if (cap < 4096)
+        cap = max < 4096 ? max + 1 : 4096;
+    for (;;) {
+        uint8_t *buf = malloc(cap);
+        size_t len = 0;
+        int rc;
+
+        if (!buf)
+            return KRB_FILE_E_NO_MEMORY;
+        rc = sys_read_file(path, buf, cap, &len);
+        if (!rc && len < cap) {
+            out->data = buf;
+            out->len = len;
+            memcpy(out->path, path, n + 1);
+            return KRB_FILE_OK;
+        }
+        crypto_wipe(buf, cap);
         free(buf);
-        return rc == 1 ? KRB_FILE_E_NOT_FOUND : rc ? KRB_FILE_E_IO : KRB_FILE_E_TOO_BIG;
+        if (rc)
+            return rc == 1 ? KRB_FILE_E_NOT_FOUND : KRB_FILE_E_IO;
+        if (cap > max)
+            return KRB_FILE_E_TOO_BIG;
+        cap = cap > max / 2 ? max + 1 : cap * 2;
     }
-    out->data = buf;
-    out->len = len;
-    memcpy(out->path, path, n + 1);
-    return KRB_FILE_OK;
 }
 
 void krb_file_free(struct krb_file *f)

@@ -234,7 +234,7 @@ done:
  * same-length edit within one second went unnoticed. */
 int sys_file_stamp(const char *path, struct sys_file_stamp *out)
 {
-    WCHAR *wpath = utf8_to_w(path);
+    WCHAR *wpath = path_to_w(path);
     WIN32_FILE_ATTRIBUTE_DATA fa;
     BOOL ok;
 
