@@ -331,7 +331,8 @@ static void accounts_seeds(void)
         put("fuzz_accounts", files_[i].name, files_[i].text, strlen(files_[i].text), NULL, 0);
 }
 
-/* The Kerberos files, as MIT writes them (check_krb_files.c builds more),
+/* The Kerberos files, as MIT writes them (check_krb_keytab.c and
+ * check_krb_ccache.c build more),
  * and a PAC. */
 static void krb_files_seeds(void)
 {
