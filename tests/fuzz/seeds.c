@@ -332,8 +332,7 @@ static void accounts_seeds(void)
 }
 
 /* The Kerberos files, as MIT writes them (check_krb_keytab.c and
- * check_krb_ccache.c build more),
- * and a PAC. */
+ * check_krb_ccache.c build more), and a PAC. */
 static void krb_files_seeds(void)
 {
     static const char conf[] =
