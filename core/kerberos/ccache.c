@@ -1,7 +1,5 @@
 /* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
 /* MIT FILE credential caches, versions 3 and 4, read only (krb_ccache.h). */
-#include <ctype.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -204,39 +202,26 @@ int krb_ccache_to_creds(const struct krb_ccache_cred *in, struct krb_creds *out)
     return KRB_FILE_OK;
 }
 
-int krb_ccache_path(char *out, size_t max)
+int krb_ccache_path(const struct krb_conf *conf, char *out, size_t max)
 {
-    char name[KRB_FILE_PATH_MAX + 16];
-    const char *p = name, *colon;
-    unsigned long uid;
-    size_t n;
+    char name[KRB_FILE_PATH_MAX];
+    const char *v = conf ? krb_conf_get(conf, "libdefaults", NULL, "default_ccache_name") : NULL;
 
     if (sys_getenv_ascii("KRB5CCNAME", name, sizeof(name)) || !name[0]) {
-        if (sys_unix_uid(&uid))
+        if (v && strlen(v) >= sizeof(name))
             return KRB_FILE_E_NOT_FOUND;
-        snprintf(name, sizeof(name), "/tmp/krb5cc_%lu", uid);
+        strcpy(name, v && *v ? v : "FILE:/tmp/krb5cc_%{uid}");
     }
-    /* "TYPE:residual", as MIT splits it; a drive letter ("C:\\...") and a
-     * path with a colon somewhere in it are paths. */
-    colon = strchr(p, ':');
-    if (!strncmp(p, "FILE:", 5))
-        p += 5;
-    else if (colon && colon > p + 1 && !memchr(p, '/', (size_t)(colon - p)) && !memchr(p, '\\', (size_t)(colon - p)))
-        return KRB_FILE_E_UNSUPPORTED;
-    n = strlen(p);
-    if (!n || n >= max)
-        return KRB_FILE_E_NOT_FOUND;
-    memcpy(out, p, n + 1);
-    return KRB_FILE_OK;
+    return krb_file_name_to_path(name, out, max);
 }
 
-int krb_ccache_load(struct krb_file *out)
+int krb_ccache_load(const struct krb_conf *conf, struct krb_file *out)
 {
     char path[KRB_FILE_PATH_MAX];
     int rc;
 
     memset(out, 0, sizeof(*out));
-    if ((rc = krb_ccache_path(path, sizeof(path))))
+    if ((rc = krb_ccache_path(conf, path, sizeof(path))))
         return rc;
     return krb_file_read(path, KRB_FILE_MAX, out);
 }

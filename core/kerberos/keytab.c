@@ -1,6 +1,5 @@
 /* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
 /* MIT keytab files, versions 2 and 1 (krb_keytab.h). */
-#include <ctype.h>
 #include <string.h>
 
 #include "sspishim/crypto.h"
@@ -156,34 +155,26 @@ int krb_keytab_find(const uint8_t *data, size_t len, const struct krb_principal 
     return found ? KRB_FILE_OK : KRB_FILE_E_NO_ENTRY;
 }
 
-int krb_keytab_path(char *out, size_t max)
+int krb_keytab_path(const struct krb_conf *conf, char *out, size_t max)
 {
-    char name[KRB_FILE_PATH_MAX + 16];
-    const char *p = name;
-    size_t n;
+    char name[KRB_FILE_PATH_MAX];
+    const char *v = conf ? krb_conf_get(conf, "libdefaults", NULL, "default_keytab_name") : NULL;
 
-    if (sys_getenv_ascii("KRB5_KTNAME", name, sizeof(name)) || !name[0])
-        strcpy(name, "/etc/krb5.keytab");
-    if (!strncmp(p, "FILE:", 5))
-        p += 5;
-    else if (!strncmp(p, "WRFILE:", 7))
-        p += 7;
-    else if (strchr(p, ':') && !(isalpha((unsigned char)p[0]) && p[1] == ':'))
-        return KRB_FILE_E_UNSUPPORTED;   /* MEMORY:, KEYRING:..., not a drive letter */
-    n = strlen(p);
-    if (!n || n >= max)
-        return KRB_FILE_E_NOT_FOUND;
-    memcpy(out, p, n + 1);
-    return KRB_FILE_OK;
+    if (sys_getenv_ascii("KRB5_KTNAME", name, sizeof(name)) || !name[0]) {
+        if (v && strlen(v) >= sizeof(name))
+            return KRB_FILE_E_NOT_FOUND;
+        strcpy(name, v && *v ? v : "FILE:/etc/krb5.keytab");
+    }
+    return krb_file_name_to_path(name, out, max);
 }
 
-int krb_keytab_load(struct krb_file *out)
+int krb_keytab_load(const struct krb_conf *conf, struct krb_file *out)
 {
     char path[KRB_FILE_PATH_MAX];
     int rc;
 
     memset(out, 0, sizeof(*out));
-    if ((rc = krb_keytab_path(path, sizeof(path))))
+    if ((rc = krb_keytab_path(conf, path, sizeof(path))))
         return rc;
     return krb_file_read(path, KRB_FILE_MAX, out);
 }

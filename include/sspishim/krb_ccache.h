@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "sspishim/bytes.h"
+#include "sspishim/krb_conf.h"
 #include "sspishim/krb_exchange.h"
 #include "sspishim/krb_file.h"
 #include "sspishim/krb_msg.h"
@@ -72,12 +73,14 @@ int krb_ccache_find_tgt(const struct krb_ccache *cc, const char *realm, struct k
  * KRB_FILE_E_UNSUPPORTED (a configuration entry, an unusable one). */
 int krb_ccache_to_creds(const struct krb_ccache_cred *in, struct krb_creds *out);
 
-/* Where the cache is: KRB5CCNAME ("FILE:path" or a bare path), else
- * MIT's default /tmp/krb5cc_<uid> (uid from sys_unix_uid).  The other
- * cache types (KEYRING:, KCM:, DIR:, MEMORY:, API:...) live where a Windows
- * program cannot reach them: KRB_FILE_E_UNSUPPORTED.  KRB_FILE_E_NOT_FOUND
- * when the uid is not known. */
-int krb_ccache_path(char *out, size_t max);
-int krb_ccache_load(struct krb_file *out);
+/* Where the cache is: KRB5CCNAME, else krb5.conf's [libdefaults]
+ * default_ccache_name (conf may be NULL), else MIT's default
+ * FILE:/tmp/krb5cc_%{uid}; as krb_file_name_to_path reads it (the uid
+ * from sys_unix_uid).  The other cache types (KEYRING:, KCM:, DIR:,
+ * MEMORY:, API:...) live where a Windows program cannot reach them:
+ * KRB_FILE_E_UNSUPPORTED.  KRB_FILE_E_NOT_FOUND when the uid is needed
+ * and not known. */
+int krb_ccache_path(const struct krb_conf *conf, char *out, size_t max);
+int krb_ccache_load(const struct krb_conf *conf, struct krb_file *out);
 
 #endif

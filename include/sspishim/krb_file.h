@@ -39,4 +39,13 @@ struct krb_file {
 int krb_file_read(const char *path, size_t max, struct krb_file *out);
 void krb_file_free(struct krb_file *f);
 
+/* A cache or keytab name as MIT writes them ("TYPE:residual"): the path
+ * of a FILE: or WRFILE: name, or of a bare path (a drive letter, or a
+ * colon after a '/', is part of a path), copied into out with MIT's
+ * tokens expanded: %{uid}, %{euid}, %{USERID} (the Unix uid, from
+ * sys_unix_uid), %{TEMP} (/tmp), %{null}; any other token, or another
+ * type (KEYRING:, KCM:, DIR:, MEMORY:, API:...), is
+ * KRB_FILE_E_UNSUPPORTED; nothing left, or too long, KRB_FILE_E_NOT_FOUND. */
+int krb_file_name_to_path(const char *name, char *out, size_t max);
+
 #endif

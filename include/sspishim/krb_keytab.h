@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "sspishim/bytes.h"
+#include "sspishim/krb_conf.h"
 #include "sspishim/krb_file.h"
 #include "sspishim/krb_msg.h"
 
@@ -52,9 +53,11 @@ int krb_keytab_next(struct krb_keytab_iter *it, struct krb_keytab_entry *out);
 int krb_keytab_find(const uint8_t *data, size_t len, const struct krb_principal *princ, const char *realm,
                     int32_t etype, uint32_t kvno, struct krb_keytab_entry *out);
 
-/* KRB5_KTNAME (a "FILE:" or "WRFILE:" prefix is taken off; another type,
- * such as MEMORY:, is KRB_FILE_E_UNSUPPORTED), else /etc/krb5.keytab. */
-int krb_keytab_path(char *out, size_t max);
-int krb_keytab_load(struct krb_file *out);
+/* KRB5_KTNAME, else krb5.conf's [libdefaults] default_keytab_name (conf
+ * may be NULL), else /etc/krb5.keytab; as krb_file_name_to_path reads
+ * it (FILE: and WRFILE: names, MIT's %{tokens}; another type, such as
+ * MEMORY:, is KRB_FILE_E_UNSUPPORTED). */
+int krb_keytab_path(const struct krb_conf *conf, char *out, size_t max);
+int krb_keytab_load(const struct krb_conf *conf, struct krb_file *out);
 
 #endif

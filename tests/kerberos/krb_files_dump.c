@@ -80,7 +80,7 @@ static int keytab(void)
     struct krb_keytab_iter it;
     struct krb_keytab_entry e;
     char who[1400], when[64];
-    int rc = krb_keytab_load(&f);
+    int rc = krb_keytab_load(NULL, &f);
 
     if (!rc && !(rc = krb_keytab_begin(&it, f.data, f.len)))
         while (!(rc = krb_keytab_next(&it, &e))) {
@@ -104,7 +104,7 @@ static int ccache(void)
     struct krb_ccache_cred cr;
     char who[1400], start[64], end[64];
     size_t pos;
-    int rc = krb_ccache_load(&f);
+    int rc = krb_ccache_load(NULL, &f);
 
     if (!rc && !(rc = krb_ccache_open(&cc, f.data, f.len))) {
         name(cc.realm, &cc.princ, who, sizeof(who));
@@ -214,7 +214,7 @@ static int tgs(int port)
     const char *why = NULL;
     int rc;
 
-    if ((rc = krb_ccache_load(&cf)) || (rc = krb_ccache_open(&cc, cf.data, cf.len)) ||
+    if ((rc = krb_ccache_load(NULL, &cf)) || (rc = krb_ccache_open(&cc, cf.data, cf.len)) ||
         (rc = krb_ccache_find_tgt(&cc, NULL, &cr)) || (rc = krb_ccache_to_creds(&cr, &tgt))) {
         result(0, "the ccache's TGT becomes krb_creds", krb_file_status_text(rc));
         krb_file_free(&cf);
@@ -234,7 +234,7 @@ static int tgs(int port)
         bytes_reader_init(&r, svc.ticket, svc.ticket_len);
         if (krb_ticket_decode(&r, &t))
             why = "the service ticket does not decode";
-        else if ((rc = krb_keytab_load(&kf)) ||
+        else if ((rc = krb_keytab_load(NULL, &kf)) ||
                  (rc = krb_keytab_find(kf.data, kf.len, &t.sname, t.realm, t.enc.etype, t.enc.kvno, &key)))
             why = krb_file_status_text(rc);
         else if (krb_ticket_open(&key.key, &t, &et))

@@ -254,35 +254,69 @@ START_TEST(test_ccache_path)
     struct krb_ccache cc;
 
     unsetenv("KRB5CCNAME");
-    ck_assert_int_eq(krb_ccache_path(path, sizeof(path)), 0);
+    ck_assert_int_eq(krb_ccache_path(NULL, path, sizeof(path)), 0);
     snprintf(want, sizeof(want), "/tmp/krb5cc_%lu", (unsigned long)getuid());
     ck_assert_str_eq(path, want);
     setenv("KRB5CCNAME", "FILE:/tmp/cc", 1);
-    ck_assert_int_eq(krb_ccache_path(path, sizeof(path)), 0);
+    ck_assert_int_eq(krb_ccache_path(NULL, path, sizeof(path)), 0);
     ck_assert_str_eq(path, "/tmp/cc");
     setenv("KRB5CCNAME", "/tmp/bare", 1);
-    ck_assert_int_eq(krb_ccache_path(path, sizeof(path)), 0);
+    ck_assert_int_eq(krb_ccache_path(NULL, path, sizeof(path)), 0);
     ck_assert_str_eq(path, "/tmp/bare");
     setenv("KRB5CCNAME", "/tmp/with:colon", 1);
-    ck_assert_int_eq(krb_ccache_path(path, sizeof(path)), 0);
+    ck_assert_int_eq(krb_ccache_path(NULL, path, sizeof(path)), 0);
     for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
         setenv("KRB5CCNAME", other[i], 1);
-        ck_assert_msg(krb_ccache_path(path, sizeof(path)) == KRB_FILE_E_UNSUPPORTED, "%s", other[i]);
-        ck_assert_int_eq(krb_ccache_load(&f), KRB_FILE_E_UNSUPPORTED);
+        ck_assert_msg(krb_ccache_path(NULL, path, sizeof(path)) == KRB_FILE_E_UNSUPPORTED, "%s", other[i]);
+        ck_assert_int_eq(krb_ccache_load(NULL, &f), KRB_FILE_E_UNSUPPORTED);
     }
     setenv("KRB5CCNAME", "FILE:", 1);
-    ck_assert_int_eq(krb_ccache_path(path, sizeof(path)), KRB_FILE_E_NOT_FOUND);
+    ck_assert_int_eq(krb_ccache_path(NULL, path, sizeof(path)), KRB_FILE_E_NOT_FOUND);
+
+    /* krb5.conf's default_ccache_name when KRB5CCNAME is not set, with
+     * MIT's tokens; Fedora's KEYRING default is out of reach. */
+    {
+        static const char text[] = "[libdefaults]\ndefault_ccache_name = FILE:%{TEMP}/cc_%{uid}%{null}_%{euid}\n";
+        static const char keyring[] = "[libdefaults]\ndefault_ccache_name = KEYRING:persistent:%{uid}\n";
+        static const char odd[] = "[libdefaults]\ndefault_ccache_name = /tmp/%{username}\n";
+        struct krb_conf conf;
+        unsigned long uid = (unsigned long)getuid();
+
+        unsetenv("KRB5CCNAME");
+        ck_assert_int_eq(krb_conf_parse(&conf, (const uint8_t *)text, strlen(text)), 0);
+        ck_assert_int_eq(krb_ccache_path(&conf, path, sizeof(path)), 0);
+        snprintf(want, sizeof(want), "/tmp/cc_%lu_%lu", uid, uid);
+        ck_assert_str_eq(path, want);
+        ck_assert_int_eq(krb_ccache_path(&conf, path, 8), KRB_FILE_E_NOT_FOUND);   /* does not fit */
+        setenv("KRB5CCNAME", "FILE:/tmp/env", 1);                                 /* the variable wins */
+        ck_assert_int_eq(krb_ccache_path(&conf, path, sizeof(path)), 0);
+        ck_assert_str_eq(path, "/tmp/env");
+        unsetenv("KRB5CCNAME");
+        krb_conf_free(&conf);
+        ck_assert_int_eq(krb_conf_parse(&conf, (const uint8_t *)keyring, strlen(keyring)), 0);
+        ck_assert_int_eq(krb_ccache_path(&conf, path, sizeof(path)), KRB_FILE_E_UNSUPPORTED);
+        krb_conf_free(&conf);
+        ck_assert_int_eq(krb_conf_parse(&conf, (const uint8_t *)odd, strlen(odd)), 0);
+        ck_assert_int_eq(krb_ccache_path(&conf, path, sizeof(path)), KRB_FILE_E_UNSUPPORTED);
+        krb_conf_free(&conf);
+        ck_assert_int_eq(krb_file_name_to_path("/tmp/%{uid", path, sizeof(path)), KRB_FILE_E_UNSUPPORTED);
+        ck_assert_int_eq(krb_file_name_to_path("%{null}", path, sizeof(path)), KRB_FILE_E_NOT_FOUND);
+        ck_assert_int_eq(krb_file_name_to_path("WRFILE:/x", path, sizeof(path)), 0);
+        ck_assert_int_eq(krb_file_name_to_path("/x", path, 0), KRB_FILE_E_NOT_FOUND);
+        ck_assert_int_eq(krb_file_name_to_path("/xy", path, 3), KRB_FILE_E_NOT_FOUND);
+        ck_assert_int_eq(krb_file_name_to_path("/xy", path, 4), 0);
+    }
 
     cc_build(&w, 4);
     write_tmp(w.buf, w.len);
     snprintf(path, sizeof(path), "FILE:%s", tmp_path);
     setenv("KRB5CCNAME", path, 1);
-    ck_assert_int_eq(krb_ccache_load(&f), 0);
+    ck_assert_int_eq(krb_ccache_load(NULL, &f), 0);
     ck_assert_int_eq(krb_ccache_open(&cc, f.data, f.len), 0);
     krb_file_free(&f);
     ck_assert_ptr_null(f.data);
     unlink(tmp_path);
-    ck_assert_int_eq(krb_ccache_load(&f), KRB_FILE_E_NOT_FOUND);
+    ck_assert_int_eq(krb_ccache_load(NULL, &f), KRB_FILE_E_NOT_FOUND);
     unsetenv("KRB5CCNAME");
     bytes_writer_free(&w);
 }

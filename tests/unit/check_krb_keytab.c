@@ -240,31 +240,43 @@ START_TEST(test_keytab_path)
     struct krb_keytab_iter it;
 
     unsetenv("KRB5_KTNAME");
-    ck_assert_int_eq(krb_keytab_path(path, sizeof(path)), 0);
+    ck_assert_int_eq(krb_keytab_path(NULL, path, sizeof(path)), 0);
     ck_assert_str_eq(path, "/etc/krb5.keytab");
     setenv("KRB5_KTNAME", "FILE:/srv/http.keytab", 1);
-    ck_assert_int_eq(krb_keytab_path(path, sizeof(path)), 0);
+    ck_assert_int_eq(krb_keytab_path(NULL, path, sizeof(path)), 0);
     ck_assert_str_eq(path, "/srv/http.keytab");
     setenv("KRB5_KTNAME", "WRFILE:/srv/w.keytab", 1);
-    ck_assert_int_eq(krb_keytab_path(path, sizeof(path)), 0);
+    ck_assert_int_eq(krb_keytab_path(NULL, path, sizeof(path)), 0);
     ck_assert_str_eq(path, "/srv/w.keytab");
     setenv("KRB5_KTNAME", "MEMORY:x", 1);
-    ck_assert_int_eq(krb_keytab_path(path, sizeof(path)), KRB_FILE_E_UNSUPPORTED);
+    ck_assert_int_eq(krb_keytab_path(NULL, path, sizeof(path)), KRB_FILE_E_UNSUPPORTED);
     setenv("KRB5_KTNAME", "C:\\keytabs\\http.keytab", 1);
-    ck_assert_int_eq(krb_keytab_path(path, sizeof(path)), 0);
+    ck_assert_int_eq(krb_keytab_path(NULL, path, sizeof(path)), 0);
     setenv("KRB5_KTNAME", "FILE:", 1);
-    ck_assert_int_eq(krb_keytab_path(path, sizeof(path)), KRB_FILE_E_NOT_FOUND);
+    ck_assert_int_eq(krb_keytab_path(NULL, path, sizeof(path)), KRB_FILE_E_NOT_FOUND);
+    {
+        static const char text[] = "[libdefaults]\ndefault_keytab_name = FILE:/srv/%{uid}.keytab\n";
+        struct krb_conf conf;
+        char want[64];
+
+        unsetenv("KRB5_KTNAME");
+        ck_assert_int_eq(krb_conf_parse(&conf, (const uint8_t *)text, strlen(text)), 0);
+        ck_assert_int_eq(krb_keytab_path(&conf, path, sizeof(path)), 0);
+        snprintf(want, sizeof(want), "/srv/%lu.keytab", (unsigned long)getuid());
+        ck_assert_str_eq(path, want);
+        krb_conf_free(&conf);
+    }
 
     kt_build(&w);
     write_tmp(w.buf, w.len);
     snprintf(path, sizeof(path), "FILE:%s", tmp_path);
     setenv("KRB5_KTNAME", path, 1);
-    ck_assert_int_eq(krb_keytab_load(&f), 0);
+    ck_assert_int_eq(krb_keytab_load(NULL, &f), 0);
     ck_assert_uint_eq(f.len, w.len);
     ck_assert_int_eq(krb_keytab_begin(&it, f.data, f.len), 0);
     krb_file_free(&f);
     unlink(tmp_path);
-    ck_assert_int_eq(krb_keytab_load(&f), KRB_FILE_E_NOT_FOUND);
+    ck_assert_int_eq(krb_keytab_load(NULL, &f), KRB_FILE_E_NOT_FOUND);
     unsetenv("KRB5_KTNAME");
     bytes_writer_free(&w);
 }
