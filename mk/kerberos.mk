@@ -27,6 +27,21 @@ $(B)/asan/tests/kdc_exchange: $(KRB_TEST_OBJS:$(B)/native/%=$(B)/asan/%) $(B)/as
 	@mkdir -p $(dir $@)
 	$(CC_NATIVE) $(SAN) -o $@ $^ -lpthread
 
+# The GSS-API mechanism against MIT's libgssapi_krb5 (libkrb5-dev), both
+# ways, run by the same script after kdc_exchange.
+GSS_INTEROP := $(B)/native/tests/gss_interop
+$(GSS_INTEROP): $(B)/native/obj/tests/kerberos/gss_interop.o $(B)/native/obj/tests/kerberos/kdc_transport.o \
+		$(B)/native/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC_NATIVE) -o $@ $^ -lgssapi_krb5 -lkrb5 -lpthread
+check-kerberos: $(GSS_INTEROP)
+# ... and under ASan/UBSan, for a run by hand:
+#   GSS_INTEROP=build/asan/tests/gss_interop tests/kerberos/run.sh build
+$(B)/asan/tests/gss_interop: $(B)/asan/obj/tests/kerberos/gss_interop.o $(B)/asan/obj/tests/kerberos/kdc_transport.o \
+		$(B)/asan/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC_NATIVE) $(SAN) -o $@ $^ -lgssapi_krb5 -lkrb5 -lpthread
+
 # The core's readers of krb5.conf, keytab and ccache over the files MIT's
 # tools wrote, compared with klist by tests/kerberos/run.sh.
 KRB_FILES_DUMP := $(B)/native/tests/krb_files_dump

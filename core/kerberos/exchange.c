@@ -35,6 +35,14 @@ const char *krb_status_text(int status)
     case KRB_E_STATE: return "bad argument or state";
     case KRB_E_EXPIRED: return "expired";
     case KRB_E_REVOKED: return "account revoked";
+    case KRB_E_REPLAY: return "replayed";
+    case KRB_E_BAD_INTEGRITY: return "message altered";
+    case KRB_E_SEQ_OUT_OF_ORDER: return "out of sequence";
+    case KRB_E_TKT_EXPIRED: return "ticket expired";
+    case KRB_E_TKT_NYV: return "ticket not yet valid";
+    case KRB_E_NO_KEY: return "no key for the ticket";
+    case KRB_E_BAD_BINDINGS: return "channel bindings differ";
+    case KRB_E_UNSUPPORTED: return "unsupported";
     }
     return "unknown status";
 }
@@ -53,6 +61,11 @@ int krb_status_from_kdc_error(int32_t code)
     case KDC_ERR_PREAUTH_FAILED:
     case KRB_AP_ERR_BAD_INTEGRITY: return KRB_E_LOGON_DENIED;
     case KRB_AP_ERR_SKEW: return KRB_E_SKEW;
+    case KRB_AP_ERR_REPEAT: return KRB_E_REPLAY;
+    case KRB_AP_ERR_TKT_NYV: return KRB_E_TKT_NYV;
+    case KRB_AP_ERR_MODIFIED: return KRB_E_MODIFIED;
+    case KRB_AP_ERR_BADKEYVER:
+    case KRB_AP_ERR_NOKEY: return KRB_E_NO_KEY;
     case KRB_ERR_RESPONSE_TOO_BIG: return KRB_E_RESPONSE_TOO_BIG;
     }
     return KRB_E_KDC;

@@ -126,6 +126,7 @@ static shim_status client_first(struct shim_ctx_call *c)
         ntlm_ctx_keep(&ctx->hs->negotiate, bytes_writer_span(&w)))
         goto done;
     memcpy(ctx->hs->nt_hash, cred->nt_hash, sizeof(ctx->hs->nt_hash));
+    ctx->hs->missing = cred->missing;
     if ((st = token_output(c->output, allocate, bytes_writer_span(&w))))
         goto done;
     ctx->attrs = client_attrs(c->req, m.flags);
@@ -316,6 +317,10 @@ static shim_status client_second(struct ntlm_ctx *ctx, struct shim_ctx_call *c)
     if (c->target && (rc = ntlm_name_set(&ctx->target, c->target, wstr_len(c->target)))) {
         WARN("target name refused (%d)\n", rc);
         st = rc == NTLM_TEXT_NO_MEMORY ? SHIM_E_INSUFFICIENT_MEMORY : SHIM_E_INVALID_PARAMETER;
+        goto done;
+    }
+    if ((st = ctx->hs->missing)) {
+        WARN("the credential has no password for %s\\%s\n", dbg_wstr(ctx->domain.s), dbg_wstr(ctx->user.s));
         goto done;
     }
     flags = ch.flags & (ctx->flags | NTLM_NEGOTIATE_TARGET_INFO | NTLM_TARGET_TYPE_DOMAIN |

@@ -8,17 +8,24 @@
  * - An inbound credential needs nothing: acquiring one never fails for lack
  *   of accounts.  The server's AcceptSecurityContext reports a missing
  *   accounts file (SEC_E_NO_CREDENTIALS), when it is needed.
- * - The outbound part is resolved when the credential is acquired:
+ * - The outbound part is resolved when the credential is acquired, but
+ *   what cannot be resolved then does not fail the acquire: as on Windows,
+ *   the credential is handed out and InitializeSecurityContext fails with
+ *   SEC_E_NO_CREDENTIALS when it needs the password (the AUTHENTICATE).
  *   * no auth data: the current user's entry in the accounts file, or the
- *     file's first entry; none, or no file: SEC_E_NO_CREDENTIALS;
+ *     file's first entry; neither (or no file): the current user's name,
+ *     with nothing to log on with;
  *   * SEC_WINNT_AUTH_IDENTITY_W or _EXW (Version 0x200) with the UNICODE
  *     flag, or the ANSI flag (bytes taken as Latin-1; the DLL's A entry
  *     points convert with the ANSI code page before we see them);
  *   * a missing user (NULL or empty) takes user, and domain and password
- *     when those are missing too, from the default entry above;
+ *     when those are missing too, from the default entry above; with no
+ *     default entry the user is the current user (Windows takes it from
+ *     the logon session), and a password given is used for it;
  *   * a NULL password looks the user up in the accounts file (as
- *     gss-ntlmssp does); not found: SEC_E_NO_CREDENTIALS.  An empty but
- *     non-NULL password is the empty password;
+ *     gss-ntlmssp does).  An empty but non-NULL password is the empty
+ *     password.  A user name alone therefore needs no accounts file to be
+ *     acquired;
  *   * a user written DOMAIN\user with no domain is split there;
  *   * user, domain and password all empty asks for an anonymous logon,
  *     which this package does not offer: SEC_E_NO_CREDENTIALS;
@@ -121,11 +128,6 @@ static shim_status text_status(int rc)
     return rc == NTLM_TEXT_NO_MEMORY ? SHIM_E_INSUFFICIENT_MEMORY : SHIM_E_UNKNOWN_CREDENTIALS;
 }
 
-static shim_status accounts_status(int rc)
-{
-    return rc == NTLM_ACCOUNTS_NO_MEMORY ? SHIM_E_INSUFFICIENT_MEMORY : SHIM_E_NO_CREDENTIALS;
-}
-
 /* Copies an account's names and hash into the credential. */
 static shim_status take_account(struct ntlm_cred *c, const struct ntlm_account *a, bool user, bool domain,
                                 bool hash)
@@ -148,6 +150,26 @@ static int default_account(struct ntlm_account *a)
     return rc;
 }
 
+/* The name the logon session would give: the user this process runs as. */
+static shim_status current_user(struct ntlm_cred *c)
+{
+    shim_wchar *me = sys_current_user();
+    int rc = me ? ntlm_name_set(&c->user, me, wstr_len(me)) : 0;
+
+    free(me);
+    return rc == NTLM_TEXT_NO_MEMORY ? SHIM_E_INSUFFICIENT_MEMORY : SHIM_OK;
+}
+
+/* What the accounts file could not give is reported later; only a failure
+ * to allocate fails the acquire. */
+static shim_status defer(struct ntlm_cred *c, int rc)
+{
+    if (rc == NTLM_ACCOUNTS_NO_MEMORY)
+        return SHIM_E_INSUFFICIENT_MEMORY;
+    c->missing = SHIM_E_NO_CREDENTIALS;
+    return SHIM_OK;
+}
+
 static shim_status outbound_default(struct ntlm_cred *c)
 {
     struct ntlm_account a;
@@ -155,8 +177,9 @@ static shim_status outbound_default(struct ntlm_cred *c)
     int rc;
 
     if ((rc = default_account(&a))) {
-        WARN("no default credentials: %s\n", rc == NTLM_ACCOUNTS_NO_FILE ? "no accounts file" : "no account");
-        return accounts_status(rc);
+        WARN("no default credentials (%s): InitializeSecurityContext will fail\n",
+             rc == NTLM_ACCOUNTS_NO_FILE ? "no accounts file" : "no account");
+        return (st = defer(c, rc)) ? st : current_user(c);
     }
     st = take_account(c, &a, true, true, true);
     TRACE("default credentials from accounts line %u\n", a.line);
@@ -205,20 +228,28 @@ static shim_status outbound_identity(struct ntlm_cred *c, const void *auth)
         return text_status(rc);
     if (!c->user.len) {
         /* Windows fills what the identity leaves out from the logon
-         * session; ours is the default entry of the accounts file. */
-        if ((rc = default_account(&a)))
-            return accounts_status(rc);
-        st = take_account(c, &a, true, !c->domain.len, !id.password);
-        ntlm_account_clear(&a);
-        if (st)
-            return st;
+         * session; ours is the default entry of the accounts file, or
+         * failing that the current user with the password given. */
+        if ((rc = default_account(&a))) {
+            if ((st = current_user(c)))
+                return st;
+            if (!id.password) {
+                WARN("no user, no password and no default account\n");
+                return defer(c, rc);
+            }
+        } else {
+            st = take_account(c, &a, true, !c->domain.len, !id.password);
+            ntlm_account_clear(&a);
+            if (st)
+                return st;
+        }
     } else {
         if ((st = split_user(c)))
             return st;
         if (!id.password) {
             if ((rc = ntlm_accounts_find(c->user.s, c->user.len, c->domain.s, c->domain.len, &a))) {
                 WARN("no password given and %s not in the accounts file\n", dbg_wstr(c->user.s));
-                return accounts_status(rc);
+                return defer(c, rc);
             }
             memcpy(c->nt_hash, a.nt_hash, sizeof(c->nt_hash));
             ntlm_account_clear(&a);

@@ -34,6 +34,11 @@ struct ntlm_cred {
     /* Outbound: who we are.  The password is only kept as its NT hash. */
     struct ntlm_name user, domain;
     uint8_t nt_hash[NTLM_KEY_SIZE];
+    /* Outbound: what the caller left out and the accounts file could not
+     * supply (SHIM_E_NO_CREDENTIALS), or SHIM_OK.  Windows acquires such a
+     * credential and fails in InitializeSecurityContext, when the password
+     * is first needed: the AUTHENTICATE. */
+    shim_status missing;
     /* Inbound: the names the server announces, from the principal; empty
      * means the defaults (NTLM_COMPUTER_NAME, the accounts file's domain). */
     struct ntlm_name computer, server_domain;
@@ -70,6 +75,7 @@ struct ntlm_handshake {
     struct ntlm_blob negotiate, challenge;
     uint8_t server_challenge[NTLM_CHALLENGE_SIZE];
     uint8_t nt_hash[NTLM_KEY_SIZE];
+    shim_status missing;               /* the credential's, at the first call */
 };
 
 struct ntlm_ctx {

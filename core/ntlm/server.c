@@ -417,13 +417,13 @@ static shim_status server_second(struct ntlm_ctx *ctx, struct shim_ctx_call *c)
     }
     if ((st = check_echo(ctx, &resp)) || (st = check_mic(ctx, &auth, &resp, token, exported)))
         goto done;
-    if (sys_token_for_client(&ctx->token)) {
+    if ((st = logged_on_names(ctx, &acct, &domain)))
+        goto done;
+    if (sys_token_for_client(ctx->user.s, ctx->domain.s, &ctx->token)) {
         ctx->token = NULL;
         st = SHIM_E_INTERNAL_ERROR;
         goto done;
     }
-    if ((st = logged_on_names(ctx, &acct, &domain)))
-        goto done;
     ctx->flags = flags;
     ctx->attrs = server_attrs(ctx->req, flags);
     ntlm_ctx_establish(ctx, exported);

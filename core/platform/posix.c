@@ -81,8 +81,10 @@ uint64_t sys_filetime_now(void)
  * the core's token bookkeeping is still exercised by the unit tests. */
 static atomic_long tokens_live;
 
-int sys_token_for_client(sys_token *out)
+int sys_token_for_client(const shim_wchar *user, const shim_wchar *domain, sys_token *out)
 {
+    (void)user;
+    (void)domain;
     *out = malloc(1);
     if (!*out) return -1;
     atomic_fetch_add(&tokens_live, 1);
@@ -99,7 +101,7 @@ int sys_token_duplicate_for_caller(sys_token t, void **out)
 int sys_token_adopt(void *handle, sys_token *out)
 {
     (void)handle;
-    return sys_token_for_client(out);
+    return sys_token_for_client(NULL, NULL, out);
 }
 
 void sys_token_close(sys_token t)

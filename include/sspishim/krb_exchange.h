@@ -38,6 +38,15 @@ enum krb_status {
     KRB_E_STATE = -11,              /* a bad argument or a step out of order */
     KRB_E_EXPIRED = -12,            /* the TGT or the password has expired */
     KRB_E_REVOKED = -13,            /* the account is disabled or locked */
+    /* The GSS-API mechanism's (krb_gss.h): */
+    KRB_E_REPLAY = -14,             /* an AP-REQ or token seen before: SEC_E_REPLAY / SEC_E_OUT_OF_SEQUENCE */
+    KRB_E_BAD_INTEGRITY = -15,      /* a token altered, or sealed with another key: SEC_E_MESSAGE_ALTERED */
+    KRB_E_SEQ_OUT_OF_ORDER = -16,   /* a token early, late or missing ones: SEC_E_OUT_OF_SEQUENCE */
+    KRB_E_TKT_EXPIRED = -17,        /* the ticket (or the context it made) is past its end: SEC_E_CONTEXT_EXPIRED */
+    KRB_E_TKT_NYV = -18,            /* a ticket not yet valid: SEC_E_TIME_SKEW */
+    KRB_E_NO_KEY = -19,             /* the service has no key for the ticket's etype/kvno: SEC_E_NO_CREDENTIALS */
+    KRB_E_BAD_BINDINGS = -20,       /* the channel bindings differ: SEC_E_BAD_BINDINGS */
+    KRB_E_UNSUPPORTED = -21,        /* a feature not implemented (rc4 tokens, user-to-user): SEC_E_UNSUPPORTED_FUNCTION */
 };
 const char *krb_status_text(int status);
 
@@ -51,7 +60,14 @@ const char *krb_status_text(int status);
 #define KDC_ERR_PREAUTH_REQUIRED     25
 #define KRB_AP_ERR_BAD_INTEGRITY     31
 #define KRB_AP_ERR_TKT_EXPIRED       32
+#define KRB_AP_ERR_REPEAT            34
+#define KRB_AP_ERR_NOT_US            35
 #define KRB_AP_ERR_SKEW              37
+#define KRB_AP_ERR_BADMATCH          36
+#define KRB_AP_ERR_MODIFIED          41
+#define KRB_AP_ERR_BADKEYVER         44
+#define KRB_AP_ERR_NOKEY             45
+#define KRB_AP_ERR_TKT_NYV           33
 #define KRB_ERR_RESPONSE_TOO_BIG     52
 int krb_status_from_kdc_error(int32_t code);
 

@@ -10,7 +10,8 @@
  * EncryptionKey, Checksum, PA-DATA), msg_ticket.c, msg_kdc_req.c,
  * msg_kdc_rep.c (KDC-REP, EncKDCRepPart), msg_error.c (KRB-ERROR,
  * METHOD-DATA, ETYPE-INFO2), msg_preauth.c (PA-ENC-TS-ENC),
- * msg_ap_req.c (AP-REQ, Authenticator), msg_enc_ticket.c (EncTicketPart). */
+ * msg_ap_req.c (AP-REQ, Authenticator), msg_ap_rep.c (AP-REP,
+ * EncAPRepPart), msg_enc_ticket.c (EncTicketPart). */
 #ifndef SSPISHIM_KRB_MSG_H
 #define SSPISHIM_KRB_MSG_H
 
@@ -30,8 +31,10 @@
 #define KRB_TAG_TGS_REQ         12
 #define KRB_TAG_TGS_REP         13
 #define KRB_TAG_AP_REQ          14
+#define KRB_TAG_AP_REP          15
 #define KRB_TAG_ENC_AS_REP_PART 25
 #define KRB_TAG_ENC_TGS_REP_PART 26
+#define KRB_TAG_ENC_AP_REP_PART 27
 #define KRB_TAG_ERROR           30
 
 #define KRB_NT_PRINCIPAL    1
@@ -49,6 +52,12 @@
 #define KRB_KU_TGS_REQ_CKSUM     6
 #define KRB_KU_TGS_REQ_AUTH      7
 #define KRB_KU_TGS_REP_ENC       8
+#define KRB_KU_AP_REQ_AUTH       11
+#define KRB_KU_AP_REP_ENC        12
+
+/* AP options (RFC 4120 5.5.1). */
+#define KRB_AP_OPT_USE_SESSION_KEY  KRB_FLAG(1)
+#define KRB_AP_OPT_MUTUAL_REQUIRED  KRB_FLAG(2)
 
 /* KDC options (bit n counted from the most significant bit). */
 #define KRB_FLAG(n)          (UINT32_C(0x80000000) >> (n))
@@ -206,9 +215,13 @@ struct krb_authenticator {
     struct krb_checksum cksum;
     uint32_t cusec;
     int64_t ctime;
+    bool has_subkey;
+    struct krb_key subkey;          /* wipe when done */
     bool has_seq;
     uint32_t seq;
 };
+/* A decoded subkey must have the length its etype wants (krb_key_decode);
+ * on failure nothing of it is left. */
 int krb_authenticator_encode(struct bytes_writer *w, const struct krb_authenticator *a);
 int krb_authenticator_decode(struct bytes_reader *r, struct krb_authenticator *out);
 
@@ -227,14 +240,40 @@ struct krb_enc_ticket {
     struct krb_key key;             /* wipe when done */
     char crealm[KRB_STR_MAX];
     struct krb_principal cname;
-    int64_t authtime, endtime;
+    int64_t authtime, starttime, endtime;
+    bool has_starttime;
+    /* authorization-data [10], the whole AuthorizationData SEQUENCE as
+     * received (a PAC lives in it), borrowed from the input; empty when
+     * absent.  Encoding writes it back as it is. */
+    struct bytes_span authz;
 };
 int krb_enc_ticket_decode(struct bytes_reader *r, struct krb_enc_ticket *out);
+/* What a KDC makes: for tests that need a ticket of their own (an empty
+ * transited field, no renew-till, no addresses). */
+int krb_enc_ticket_encode(struct bytes_writer *w, const struct krb_enc_ticket *e);
 /* What a service does with a ticket: open its enc-part with the service's
  * long-term key (usage 2) and decode it.  0, or a KRB_CRYPTO_* code from
  * the decryption (BAD_ETYPE when the key is of another etype), or a
- * DER_ERR_* for a plaintext that does not decode. */
+ * DER_ERR_* for a plaintext that does not decode.  The plaintext is gone
+ * when this returns, so out->authz is left empty: the GSS acceptor, which
+ * keeps it, opens the ticket itself. */
 int krb_ticket_open(const struct krb_key *service_key, const struct krb_ticket *t, struct krb_enc_ticket *out);
+
+/* AP-REP [15] and EncAPRepPart [27] (RFC 4120 5.5.2): the service's proof
+ * for mutual authentication, sealed under the ticket's session key
+ * (usage 12). */
+struct krb_ap_rep_part {
+    int64_t ctime;
+    uint32_t cusec;
+    bool has_subkey;
+    struct krb_key subkey;          /* wipe when done */
+    bool has_seq;
+    uint32_t seq;
+};
+int krb_ap_rep_encode(struct bytes_writer *w, const struct krb_enc_data *enc);
+int krb_ap_rep_decode(struct bytes_reader *r, struct krb_enc_data *enc);
+int krb_ap_rep_part_encode(struct bytes_writer *w, const struct krb_ap_rep_part *p);
+int krb_ap_rep_part_decode(struct bytes_reader *r, struct krb_ap_rep_part *out);
 
 /* Seals plain under key/usage into a fresh heap buffer for an
  * EncryptedData, or opens one; both wipe what they should.  0 or a

@@ -45,9 +45,11 @@ uint64_t sys_filetime_now(void);
 /* Access tokens, opaque (a HANDLE on Windows).  Every token the core gets
  * from here it must give back with sys_token_close; the DLL counts them. */
 typedef void *sys_token;
-/* A token standing for an authenticated client.  Wine has one user, so this
- * is the process token duplicated at impersonation level.  0 on success. */
-int sys_token_for_client(sys_token *out);
+/* A token standing for the authenticated client DOMAIN\user (either may be
+ * NULL).  Where the platform can make tokens (Wine 10's NtCreateToken) it
+ * is the account's own, with a SID stable per account; otherwise the
+ * process's user, duplicated at impersonation level.  0 on success. */
+int sys_token_for_client(const shim_wchar *user, const shim_wchar *domain, sys_token *out);
 /* A second handle to the same token, e.g. for QuerySecurityContextToken,
  * whose caller closes it with CloseHandle; not counted as ours. */
 int sys_token_duplicate_for_caller(sys_token t, void **out);

@@ -19,6 +19,8 @@
 #include <unistd.h>
 
 #include "sspishim/handles.h"
+#include "sspishim/krb_crypto.h"
+#include "sspishim/krb_gss.h"
 #include "sspishim/ntlm.h"
 #include "sspishim/ntlm_crypto.h"
 #include "sspishim/ntlm_msg.h"
@@ -394,5 +396,45 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
         fz_world();                                         \
         return 0;                                           \
     }
+
+/* ---- Kerberos GSS-API (fuzz_krb_gss) ----------------------------------------
+ * Fixed keys: the service key (fill 0x42) opens seed AP-REQs; an
+ * established context of either side with session key 0x11, initiator
+ * subkey 0x22 and optionally acceptor subkey 0x33, so a seed token from
+ * one side is accepted by the fuzz target's other side. */
+
+static struct krb_key fz_krb_key(int32_t etype, uint8_t fill)
+{
+    struct krb_key k = { .etype = etype, .len = krb_crypto_key_size(etype) };
+
+    memset(k.bytes, fill, k.len);
+    return k;
+}
+
+static void fz_gss_ctx(struct krb_gss_ctx *ctx, bool initiator, bool acc_subkey, int32_t etype)
+{
+    memset(ctx, 0, sizeof(*ctx));
+    ctx->state = KRB_GSS_ST_ESTABLISHED;
+    ctx->initiator = initiator;
+    ctx->flags = KRB_GSS_REPLAY | KRB_GSS_SEQUENCE | KRB_GSS_CONF | KRB_GSS_INTEG;
+    ctx->session = fz_krb_key(etype, 0x11);
+    ctx->init_subkey = fz_krb_key(etype, 0x22);
+    ctx->has_init_subkey = true;
+    if (acc_subkey) {
+        ctx->acc_subkey = fz_krb_key(etype, 0x33);
+        ctx->has_acc_subkey = true;
+    }
+}
+
+/* The service's key for any ticket of the AES etypes. */
+static int fz_find_service_key(void *arg, const char *realm, const struct krb_principal *sname, int32_t etype,
+                               uint32_t kvno, struct krb_key *out)
+{
+    (void)arg, (void)realm, (void)sname, (void)kvno;
+    if (etype < 17 || etype > 20)
+        return -1;
+    *out = fz_krb_key(etype, 0x42);
+    return 0;
+}
 
 #endif

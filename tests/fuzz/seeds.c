@@ -383,6 +383,86 @@ static void krb_files_seeds(void)
     put("fuzz_pac", "logon-info", bin, n, NULL, 0);
 }
 
+/* fuzz_krb_gss: a framed AP-REQ whose ticket the target's service key
+ * opens, the AP-REP our acceptor answers it with, and per-message tokens
+ * from each side of a fixed context (fuzz.h), RRC 0 and SSPI. */
+static void krb_gss_seeds(void)
+{
+    static const uint8_t msg[] = "a message to wrap";
+    struct krb_creds c = { .key = fz_krb_key(18, 0x24) };
+    struct krb_enc_ticket et = { .key = fz_krb_key(18, 0x24), .authtime = 1796310000, .endtime = 2111843200 };
+    struct krb_ticket t = { .realm = "SSPI.TEST" };
+    struct krb_key service = fz_krb_key(18, 0x42);
+    struct bytes_writer w, tw, req, rep;
+    struct krb_gss_ctx ini, acc;
+    uint8_t *sealed;
+    size_t sealed_len;
+
+    strcpy(c.crealm, "SSPI.TEST");
+    strcpy(c.srealm, "SSPI.TEST");
+    krb_principal_parse("alice", KRB_NT_PRINCIPAL, &c.cname);
+    krb_principal_parse("HTTP/localhost", KRB_NT_SRV_INST, &c.sname);
+    strcpy(et.crealm, c.crealm);
+    et.cname = c.cname;
+    t.sname = c.sname;
+    bytes_writer_init_heap(&w, BYTES_NO_LIMIT);
+    must(!krb_enc_ticket_encode(&w, &et), "EncTicketPart");
+    must(!krb_seal(&service, 2, bytes_writer_span(&w), &sealed, &sealed_len), "ticket sealed");
+    t.enc = (struct krb_enc_data){ .etype = 18, .cipher = { sealed, sealed_len } };
+    bytes_writer_init_heap(&tw, BYTES_NO_LIMIT);
+    must(!krb_ticket_encode(&tw, &t), "Ticket");
+    c.ticket = tw.buf;
+    c.ticket_len = tw.len;
+    bytes_writer_init_heap(&req, BYTES_NO_LIMIT);
+    bytes_writer_init_heap(&rep, BYTES_NO_LIMIT);
+    must(krb_gss_init_start(&ini, &c, KRB_GSS_MUTUAL | KRB_GSS_CONF, NULL, 0, &req) == KRB_CONTINUE, "AP-REQ");
+    put("fuzz_krb_gss", "ap-req", req.buf, req.len, NULL, 0);
+    {
+        struct krb_gss_acceptor a = { .find_key = fz_find_service_key };
+        must(krb_gss_accept(&acc, &a, req.buf, req.len, &rep) == KRB_OK, "AP-REP");
+        put("fuzz_krb_gss", "ap-rep", rep.buf, rep.len, NULL, 0);
+    }
+    krb_gss_ctx_free(&ini);
+    krb_gss_ctx_free(&acc);
+    for (int i = 0; i < 12; i++) {
+        static const int32_t types[] = { 17, 20, 23 };
+        struct krb_gss_ctx tx;
+        char name[64];
+        uint8_t mic[64];
+        size_t n;
+        /* The sender is the other side of what the target builds for i. */
+        fz_gss_ctx(&tx, !(i & 1), i & 2, types[i >> 2]);
+        for (int conf = 0; conf < 2; conf++)
+            for (int layout = 0; layout < 2; layout++) {
+                struct bytes_writer tok;
+                bytes_writer_init_heap(&tok, BYTES_NO_LIMIT);
+                tx.send_seq = 0;
+                must(!krb_gss_wrap(&tx, conf, layout, msg, sizeof(msg), &tok), "wrap");
+                snprintf(name, sizeof(name), "wrap-%d-%d-%d", i, conf, layout);
+                put("fuzz_krb_gss", name, tok.buf, tok.len, NULL, 0);
+                bytes_writer_free(&tok);
+            }
+        /* The target verifies the input's second half as a MIC over its
+         * first half: both halves the MIC's length. */
+        {
+            uint8_t both[128];
+            size_t half = tx.session.etype == KRB_ETYPE_RC4_HMAC ? 37 : 16 + krb_crypto_checksum_size(tx.session.etype);
+            memset(both, 'm', half);
+            tx.send_seq = 0;
+            must(!krb_gss_get_mic(&tx, both, half, mic, sizeof(mic), &n) && n == half, "MIC");
+            memcpy(both + half, mic, n);
+            snprintf(name, sizeof(name), "mic-%d", i);
+            put("fuzz_krb_gss", name, both, 2 * half, NULL, 0);
+        }
+        krb_gss_ctx_free(&tx);
+    }
+    bytes_writer_free(&w);
+    bytes_writer_free(&tw);
+    bytes_writer_free(&req);
+    bytes_writer_free(&rep);
+    free(sealed);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -400,6 +480,7 @@ int main(int argc, char **argv)
     packed_seeds();
     accounts_seeds();
     krb_files_seeds();
+    krb_gss_seeds();
     fz_check_clean();
     printf("fuzz-seeds: %d files in %s\n", files, out_dir);
     return 0;

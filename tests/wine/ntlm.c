@@ -12,6 +12,8 @@
 
 static const WCHAR user[] = L"User", domain[] = L"Domain", password[] = L"Password";
 
+#include <sddl.h>
+
 #include "ntlm_util.h"
 
 static void test_handshake_and_attributes(CredHandle *ccred, CredHandle *scred)
@@ -216,6 +218,163 @@ static void test_no_accounts_file(CredHandle *ccred)
     }
     (void)ccred;
     SetEnvironmentVariableA("NTLM_USER_FILE", accounts);
+}
+
+/* Windows acquires outbound credentials that cannot log on yet (no
+ * identity, a user without a password, a password without a user) and
+ * fails in InitializeSecurityContext, when the AUTHENTICATE needs the
+ * password; the first call sends its NEGOTIATE all the same.  With no
+ * accounts file at all, for NTLM and Negotiate. */
+static void test_late_credential_failures(void)
+{
+    static const WCHAR *const packages[] = { L"NTLM", L"Negotiate" };
+    static const char *const what[] = { "no identity", "user alone", "domain and password" };
+    char missing[MAX_PATH + 16];
+    snprintf(missing, sizeof(missing), "%s.gone", accounts);
+    SetEnvironmentVariableA("NTLM_USER_FILE", missing);
+    for (int i = 0; i < 2; i++) {
+        for (int k = 0; k < 3; k++) {
+            SEC_WINNT_AUTH_IDENTITY_W id = { 0 };
+            CredHandle client, server;
+            struct handshake h;
+            TimeStamp ts;
+            id.Flags = SEC_WINNT_AUTH_IDENTITY_UNICODE;
+            if (k == 1) {
+                id.User = (unsigned short *)user;
+                id.UserLength = lstrlenW(user);
+            } else if (k == 2) {
+                id.Domain = (unsigned short *)domain;
+                id.DomainLength = lstrlenW(domain);
+                id.Password = (unsigned short *)password;
+                id.PasswordLength = lstrlenW(password);
+            }
+            SECURITY_STATUS st = AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)packages[i], SECPKG_CRED_OUTBOUND,
+                                                           NULL, k ? &id : NULL, NULL, NULL, &client, &ts);
+            ok(st == SEC_E_OK, "%ls, %s: acquire gave %08lx\n", packages[i], what[k], st);
+            if (st != SEC_E_OK) continue;
+            SecPkgCredentials_NamesW cn;
+            st = QueryCredentialsAttributesW(&client, SECPKG_CRED_ATTR_NAMES, &cn);
+            ok(st == SEC_E_OK, "%ls, %s: credential NAMES %08lx\n", packages[i], what[k], st);
+            if (st == SEC_E_OK) {
+                ok(cn.sUserName && cn.sUserName[0], "%ls, %s: the credential has no name\n", packages[i], what[k]);
+                FreeContextBuffer(cn.sUserName);
+            }
+            st = AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)packages[i], SECPKG_CRED_INBOUND, NULL, NULL, NULL,
+                                           NULL, &server, &ts);
+            ok(st == SEC_E_OK, "%ls server credential: %08lx\n", packages[i], st);
+            st = handshake(&client, &server, ISC_REQ_CONFIDENTIALITY, &h);
+            ok(h.client_st[0] == SEC_I_CONTINUE_NEEDED, "%ls, %s: first InitializeSecurityContext %08lx\n",
+               packages[i], what[k], h.client_st[0]);
+            ok(h.server_st[0] == SEC_I_CONTINUE_NEEDED, "%ls, %s: first AcceptSecurityContext %08lx\n",
+               packages[i], what[k], h.server_st[0]);
+            if (k < 2)
+                ok(st == SEC_E_NO_CREDENTIALS && h.client_st[1] == SEC_E_NO_CREDENTIALS,
+                   "%ls, %s: the AUTHENTICATE gave %08lx (handshake %08lx)\n", packages[i], what[k],
+                   h.client_st[1], st);
+            else    /* a password for the current user, whom the server cannot check */
+                ok(st == SEC_E_LOGON_DENIED && h.client_st[1] == SEC_E_OK,
+                   "%ls, %s: handshake %08lx, client %08lx\n", packages[i], what[k], st, h.client_st[1]);
+            DeleteSecurityContext(&h.client);
+            DeleteSecurityContext(&h.server);
+            FreeCredentialsHandle(&client);
+            FreeCredentialsHandle(&server);
+        }
+    }
+    SetEnvironmentVariableA("NTLM_USER_FILE", accounts);
+}
+
+/* The SID of the user a token stands for, into sid. */
+static BOOL token_sid(HANDLE token, TOKEN_INFORMATION_CLASS cls, BYTE *sid)
+{
+    BYTE buf[512];
+    DWORD len;
+    if (!GetTokenInformation(token, cls, buf, sizeof(buf), &len)) return FALSE;
+    PSID s = cls == TokenUser ? ((TOKEN_USER *)buf)->User.Sid : ((TOKEN_PRIMARY_GROUP *)buf)->PrimaryGroup;
+    return CopySid(SECURITY_MAX_SID_SIZE, sid, s);
+}
+
+static BOOL token_has_group(HANDLE token, const char *text)
+{
+    BYTE buf[2048];
+    DWORD len;
+    PSID want;
+    BOOL found = FALSE;
+    if (!ConvertStringSidToSidA(text, &want)) return FALSE;
+    if (GetTokenInformation(token, TokenGroups, buf, sizeof(buf), &len)) {
+        TOKEN_GROUPS *g = (TOKEN_GROUPS *)buf;
+        for (DWORD i = 0; i < g->GroupCount && !found; i++) found = EqualSid(g->Groups[i].Sid, want);
+    }
+    LocalFree(want);
+    return found;
+}
+
+/* A logged-on client's token, logging on as u with p. */
+static BOOL client_token(CredHandle *scred, const WCHAR *u, const WCHAR *p, BYTE *sid, HANDLE *token)
+{
+    CredHandle c;
+    struct handshake h;
+    BOOL done = FALSE;
+    *token = NULL;
+    if (client_cred(u, domain, p, &c) != SEC_E_OK) return FALSE;
+    if (handshake(&c, scred, ISC_REQ_CONFIDENTIALITY, &h) == SEC_E_OK &&
+        QuerySecurityContextToken(&h.server, token) == SEC_E_OK)
+        done = token_sid(*token, TokenUser, sid);
+    if (done && ImpersonateSecurityContext(&h.server) == SEC_E_OK) {
+        HANDLE t;
+        BYTE as[SECURITY_MAX_SID_SIZE];
+        ok(OpenThreadToken(GetCurrentThread(), TOKEN_QUERY, TRUE, &t), "impersonating: %lu\n", GetLastError());
+        ok(token_sid(t, TokenUser, as) && EqualSid(as, sid), "the impersonating thread is not the client\n");
+        CloseHandle(t);
+        RevertSecurityContext(&h.server);
+    }
+    DeleteSecurityContext(&h.client);
+    DeleteSecurityContext(&h.server);
+    FreeCredentialsHandle(&c);
+    return done;
+}
+
+/* On Windows a server context's token is the client's: its SID, its
+ * groups.  Wine 10 can make such a token (NtCreateToken); Wine 8 cannot, and
+ * every client is the process's user there. */
+static void test_client_token(CredHandle *scred)
+{
+    BOOL can = GetProcAddress(GetModuleHandleA("ntdll.dll"), "NtCreateToken") != NULL;
+    BYTE me[SECURITY_MAX_SID_SIZE], first[SECURITY_MAX_SID_SIZE], again[SECURITY_MAX_SID_SIZE],
+        other[SECURITY_MAX_SID_SIZE], group[SECURITY_MAX_SID_SIZE];
+    HANDLE process, t1, t2, t3;
+    if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &process)) return;
+    ok(token_sid(process, TokenUser, me), "process TokenUser\n");
+    CloseHandle(process);
+    if (!ok(client_token(scred, user, password, first, &t1), "a logon as Domain\\User\n")) return;
+    todo_if(!can, "Wine 8 has no NtCreateToken: every client is the process's own user")
+        ok(!EqualSid(first, me), "the client's token is the process's user\n");
+    if (!can) {
+        ok(EqualSid(first, me), "without NtCreateToken the client is the process's user\n");
+        CloseHandle(t1);
+        return;
+    }
+    char *text = NULL;
+    ConvertSidToStringSidA(first, &text);
+    trace("Domain\\User is %s\n", text ? text : "?");
+    UCHAR n = *GetSidSubAuthorityCount(first);
+    ok(n == *GetSidSubAuthorityCount(me) && *GetSidSubAuthority(first, n - 1) >= 0x10000,
+       "%s is not a RID of the machine's domain\n", text);
+    for (UCHAR i = 0; i + 1 < n; i++)
+        ok(*GetSidSubAuthority(first, i) == *GetSidSubAuthority(me, i), "domain part %u differs\n", i);
+    ok(client_token(scred, user, password, again, &t2), "a second logon\n");
+    ok(EqualSid(first, again), "the same account has another SID the second time\n");
+    ok(client_token(scred, L"Other", L"Password2", other, &t3), "a logon as Domain\\Other\n");
+    ok(!EqualSid(first, other) && !EqualSid(other, me), "Domain\\Other shares a SID\n");
+    static const char *const groups[] = { "S-1-1-0", "S-1-5-2", "S-1-5-11", "S-1-5-32-545" };
+    for (int i = 0; i < 4; i++) ok(token_has_group(t1, groups[i]), "the client's token lacks %s\n", groups[i]);
+    char du[200];
+    snprintf(du, sizeof(du), "%.*s-513", (int)(strrchr(text, '-') - text), text);
+    ok(token_has_group(t1, du), "the client's token lacks Domain Users (%s)\n", du);
+    ok(token_sid(t1, TokenPrimaryGroup, group), "TokenPrimaryGroup\n");
+    LocalFree(text);
+    CloseHandle(t1);
+    if (t2) CloseHandle(t2);
+    if (t3) CloseHandle(t3);
 }
 
 static void test_ansi_identity(CredHandle *scred)
@@ -499,7 +658,7 @@ static void run_tests(int argc, char **argv)
     char dir[MAX_PATH];
     GetTempPathA(sizeof(dir), dir);
     GetTempFileNameA(dir, "acc", 0, accounts);
-    write_accounts("# accounts for the NTLM tests\nDomain:User:Password\n");
+    write_accounts("# accounts for the NTLM tests\nDomain:User:Password\nDomain:Other:Password2\n");
     SetEnvironmentVariableA("NTLM_USER_FILE", accounts);
 
     PSecPkgInfoW info;
@@ -516,6 +675,8 @@ static void run_tests(int argc, char **argv)
     test_handshake_and_attributes(&ccred, &scred);
     test_wrong_password(&scred);
     test_no_accounts_file(&ccred);
+    test_late_credential_failures();
+    test_client_token(&scred);
     test_ansi_identity(&scred);
     test_bad_tokens(&scred);
     test_no_ess_loopback(&ccred, &scred, "server");

@@ -1,7 +1,7 @@
 /* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
 /* A small test harness in the manner of Wine's conformance tests: ok(),
- * skip(), trace(), todo-free, and a closing summary line the runner reads:
- *   NAME: N tests executed (0 marked as todo, F failures), S skipped.
+ * skip(), trace(), todo_if(), and a closing summary line the runner reads:
+ *   NAME: N tests executed (T marked as todo, F failures), S skipped.
  * A test file defines TEST_NAME, includes this, and defines
  * `static void run_tests(int argc, char **argv)`. */
 #ifndef SSPISHIM_WINE_TEST_H
@@ -14,7 +14,12 @@
 #include <stdio.h>
 #include <string.h>
 
-static LONG test_executed, test_failures, test_skipped;
+static LONG test_executed, test_failures, test_skipped, test_todos;
+/* Inside todo_if(cond): what Windows does and this Wine cannot.  A failing
+ * check is counted as todo (the runner counts it as neither passed nor
+ * failed); a passing one is a failure, as in Wine's todo_wine, so a todo
+ * that starts working is noticed. */
+static int test_todo_depth;
 static const char *test_file_;
 static int test_line_;
 
@@ -29,6 +34,18 @@ static __attribute__((unused)) int test_set_location(const char *file, int line)
 static int __attribute__((format(printf, 2, 3), unused)) test_ok(int cond, const char *fmt, ...)
 {
     InterlockedIncrement(&test_executed);
+    if (test_todo_depth) {
+        va_list ap;
+        if (cond) InterlockedIncrement(&test_failures);
+        else InterlockedIncrement(&test_todos);
+        printf(cond ? "%s:%d: Test succeeded inside todo block: " : "%s:%d: Test marked todo: ", test_file_,
+               test_line_);
+        va_start(ap, fmt);
+        vprintf(fmt, ap);
+        va_end(ap);
+        fflush(stdout);
+        return cond;
+    }
     if (!cond) {
         va_list ap;
         InterlockedIncrement(&test_failures);
@@ -60,6 +77,20 @@ static void __attribute__((format(printf, 1, 2), unused)) test_trace(const char 
     va_end(ap);
 }
 
+static __attribute__((unused)) int test_todo_begin(int cond, const char *reason)
+{
+    if (cond) {
+        test_todo_depth++;
+        printf("%s:%d: todo: %s\n", test_file_, test_line_, reason);
+    }
+    return cond;
+}
+
+/* todo_if(cond, "why") ok(...);  one statement, as Wine's todo_wine_if. */
+#define todo_if(cond, reason)                                                                             \
+    for (int todo_once_ = (test_set_location(__FILE__, __LINE__), test_todo_begin((cond), (reason))) ? 2 : 1; \
+         todo_once_ > 0; todo_once_ = (todo_once_ == 2 ? (test_todo_depth--, 0) : 0))
+
 #define ok    (test_set_location(__FILE__, __LINE__), test_ok)
 #define skip  (test_set_location(__FILE__, __LINE__), test_skip)
 #define trace (test_set_location(__FILE__, __LINE__), test_trace)
@@ -79,8 +110,8 @@ int main(int argc, char **argv)
         return 0;
     }
     run_tests(argc, argv);
-    printf("%s: %ld tests executed (0 marked as todo, %ld failures), %ld skipped.\n", TEST_NAME,
-           (long)test_executed, (long)test_failures, (long)test_skipped);
+    printf("%s: %ld tests executed (%ld marked as todo, %ld failures), %ld skipped.\n", TEST_NAME,
+           (long)test_executed, (long)test_todos, (long)test_failures, (long)test_skipped);
     fflush(stdout);
     return test_failures > 255 ? 255 : (int)test_failures;
 }
