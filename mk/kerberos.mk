@@ -1,12 +1,14 @@
 # sspishim — SPDX-License-Identifier: LGPL-2.1-or-later
 # Kerberos (issue 16): the native program that drives the core's AS and TGS
-# exchanges against a real MIT KDC, started by tests/kerberos/run.sh.
+# exchanges against a real MIT KDC, started by tests/kerberos/run.sh, and
+# its twin under Wine over the DLL's Winsock transport.
 KRB_NATIVE := $(B)/native/tests/kdc_exchange
-KRB_TEST_OBJS := $(B)/native/obj/tests/kerberos/kdc_exchange.o $(B)/native/obj/tests/kerberos/kdc_transport.o
+KRB_WINE := $(B)/x86_64/tests/kdc_wine.exe
+KRB_TEST_OBJS := $(B)/native/obj/tests/kerberos/kdc_exchange.o
 
 all: $(KRB_NATIVE)
 
-$(B)/native/obj/tests/kerberos/%.o: tests/kerberos/%.c tests/kerberos/kdc_transport.h $(HEADERS)
+$(B)/native/obj/tests/kerberos/%.o: tests/kerberos/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC_NATIVE) $(CFLAGS_NATIVE) -Itests/kerberos -c $< -o $@
 
@@ -15,12 +17,12 @@ $(KRB_NATIVE): $(KRB_TEST_OBJS) $(B)/native/libcore.a
 	$(CC_NATIVE) -o $@ $^ -lpthread
 
 .PHONY: check-kerberos
-check-kerberos: $(KRB_NATIVE)
+check-kerberos: $(KRB_NATIVE) $(KRB_WINE)
 	@tests/kerberos/run.sh $(B)
 
 # The same program under ASan/UBSan, for a run by hand:
 #   KDC_EXCHANGE=build/asan/tests/kdc_exchange tests/kerberos/run.sh build
-$(B)/asan/obj/tests/kerberos/%.o: tests/kerberos/%.c tests/kerberos/kdc_transport.h $(HEADERS)
+$(B)/asan/obj/tests/kerberos/%.o: tests/kerberos/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC_NATIVE) $(CFLAGS_NATIVE) $(SAN) -Itests/kerberos -c $< -o $@
 $(B)/asan/tests/kdc_exchange: $(KRB_TEST_OBJS:$(B)/native/%=$(B)/asan/%) $(B)/asan/libcore.a
@@ -41,6 +43,21 @@ $(B)/asan/tests/gss_interop: $(B)/asan/obj/tests/kerberos/gss_interop.o $(B)/asa
 		$(B)/asan/libcore.a
 	@mkdir -p $(dir $@)
 	$(CC_NATIVE) $(SAN) -o $@ $^ -lgssapi_krb5 -lkrb5 -lpthread
+
+# The DLL's Winsock transport under Wine against the same KDC (run.sh runs
+# it when Wine is there): the core's Windows objects and the DLL's
+# platform files, linked statically from an archive so that only what the
+# exchanges need comes in.  x86_64 only.
+KRB_WINE_LIB_OBJS := $(patsubst %.c,$(B)/x86_64/obj/%.o,$(CORE_SRCS) dlls/secur32/platform.c dlls/secur32/kdc_winsock.c)
+
+all: $(KRB_WINE)
+
+$(B)/x86_64/libkrbcore.a: $(KRB_WINE_LIB_OBJS)
+	rm -f $@; $(CROSS_x86_64)ar rcs $@ $^
+
+$(KRB_WINE): $(B)/x86_64/obj/tests/kerberos/kdc_wine.o $(B)/x86_64/libkrbcore.a
+	@mkdir -p $(dir $@)
+	$(CROSS_x86_64)gcc -static-libgcc -o $@ $^ -lbcrypt -ladvapi32
 
 # The core's readers of krb5.conf, keytab and ccache over the files MIT's
 # tools wrote, compared with klist by tests/kerberos/run.sh.

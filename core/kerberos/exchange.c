@@ -43,6 +43,7 @@ const char *krb_status_text(int status)
     case KRB_E_NO_KEY: return "no key for the ticket";
     case KRB_E_BAD_BINDINGS: return "channel bindings differ";
     case KRB_E_UNSUPPORTED: return "unsupported";
+    case KRB_E_KDC_UNREACHABLE: return "no KDC answered";
     }
     return "unknown status";
 }

@@ -3,6 +3,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 #include <stdatomic.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -305,6 +308,160 @@ int sys_read_file(const char *path, void *buf, size_t max, size_t *len)
     close(fd);
     *len = got;
     return 0;
+}
+
+/* ---- the KDC transport ---------------------------------------------------- */
+
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0
+#endif
+
+static uint64_t kdc_clock_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* 0 when fd is ready for events, SYS_KDC_TIMEOUT at the deadline. */
+static int kdc_wait(int fd, short events, uint64_t deadline)
+{
+    for (;;) {
+        uint64_t now = kdc_clock_ms();
+        struct pollfd p = { .fd = fd, .events = events };
+        int n;
+        if (now >= deadline) return SYS_KDC_TIMEOUT;
+        n = poll(&p, 1, (int)(deadline - now));
+        if (n > 0) return 0;    /* an error or hangup shows in the call that follows */
+        if (n == 0) return SYS_KDC_TIMEOUT;
+        if (errno != EINTR) return SYS_KDC_UNREACHABLE;
+    }
+}
+
+static int kdc_put(int fd, const uint8_t *p, size_t n, uint64_t deadline)
+{
+    while (n) {
+        ssize_t put = send(fd, p, n, MSG_NOSIGNAL);
+        int rc;
+        if (put > 0) {
+            p += put;
+            n -= (size_t)put;
+        } else if (put < 0 && errno == EINTR) {
+            continue;
+        } else if (put < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            if ((rc = kdc_wait(fd, POLLOUT, deadline))) return rc;
+        } else {
+            return SYS_KDC_UNREACHABLE;
+        }
+    }
+    return 0;
+}
+
+/* Exactly n bytes of a stream. */
+static int kdc_get(int fd, uint8_t *p, size_t n, uint64_t deadline)
+{
+    while (n) {
+        int rc = kdc_wait(fd, POLLIN, deadline);
+        ssize_t got;
+        if (rc) return rc;
+        got = recv(fd, p, n, 0);
+        if (got < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) continue;
+        if (got <= 0) return SYS_KDC_UNREACHABLE;   /* closed mid-message, or an error */
+        p += got;
+        n -= (size_t)got;
+    }
+    return 0;
+}
+
+static int kdc_connect(int fd, const struct addrinfo *ai, uint64_t deadline)
+{
+    int err = 0, rc;
+    socklen_t len = sizeof(err);
+
+    if (!connect(fd, ai->ai_addr, ai->ai_addrlen)) return 0;
+    if (errno != EINPROGRESS && errno != EINTR) return SYS_KDC_UNREACHABLE;
+    if ((rc = kdc_wait(fd, POLLOUT, deadline))) return rc;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) || err) return SYS_KDC_UNREACHABLE;
+    return 0;
+}
+
+/* One address: the connection (TCP) or the whole exchange (UDP) within
+ * try_end, the rest of a TCP exchange within end. */
+static int kdc_try(const struct addrinfo *ai, int tcp, const uint8_t *req, size_t len, uint64_t try_end,
+                   uint64_t end, uint8_t **reply, size_t *reply_len)
+{
+    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+    uint8_t hdr[4], *buf = NULL;
+    size_t n;
+    int rc;
+
+    if (fd < 0) return errno == ENOMEM || errno == ENOBUFS ? SYS_KDC_NO_MEMORY : SYS_KDC_UNREACHABLE;
+    if ((rc = kdc_connect(fd, ai, try_end))) goto out;
+    if (tcp) {
+        hdr[0] = (uint8_t)(len >> 24), hdr[1] = (uint8_t)(len >> 16), hdr[2] = (uint8_t)(len >> 8);
+        hdr[3] = (uint8_t)len;
+        if ((rc = kdc_put(fd, hdr, 4, end)) || (rc = kdc_put(fd, req, len, end)) || (rc = kdc_get(fd, hdr, 4, end)))
+            goto out;
+        n = (size_t)hdr[0] << 24 | (size_t)hdr[1] << 16 | (size_t)hdr[2] << 8 | hdr[3];
+        rc = SYS_KDC_UNREACHABLE;
+        if (!n || n > SYS_KDC_TCP_MAX) goto out;    /* also the reserved high bit */
+        rc = SYS_KDC_NO_MEMORY;
+        if (!(buf = malloc(n))) goto out;
+        if ((rc = kdc_get(fd, buf, n, end))) goto out;
+    } else {
+        ssize_t got;
+        if ((rc = kdc_put(fd, req, len, try_end))) goto out;
+        rc = SYS_KDC_NO_MEMORY;
+        if (!(buf = malloc(SYS_KDC_UDP_MAX))) goto out;
+        do {
+            if ((rc = kdc_wait(fd, POLLIN, try_end))) goto out;
+            got = recv(fd, buf, SYS_KDC_UDP_MAX, 0);
+        } while (got < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK));
+        rc = SYS_KDC_UNREACHABLE;                   /* ECONNREFUSED: nothing listens there */
+        if (got <= 0) goto out;
+        n = (size_t)got;
+        uint8_t *fit = realloc(buf, n);
+        if (fit) buf = fit;
+    }
+    *reply = buf, *reply_len = n, buf = NULL;
+    rc = SYS_KDC_OK;
+out:
+    free(buf);
+    close(fd);
+    return rc;
+}
+
+int sys_kdc_send(const char *host, unsigned port, int tcp, const uint8_t *req, size_t len, unsigned timeout_ms,
+                 uint8_t **reply, size_t *reply_len)
+{
+    struct addrinfo hints = { .ai_flags = AI_NUMERICSERV, .ai_family = AF_UNSPEC }, *list = NULL, *ai;
+    char service[8];
+    size_t n_addrs = 0, i = 0;
+    uint64_t end;
+    int rc, timed_out = 0;
+
+    if (!host || !*host || !port || port > 65535 || !req || !len || len > (tcp ? SYS_KDC_TCP_MAX : SYS_KDC_UDP_MAX) ||
+        !timeout_ms || timeout_ms > SYS_KDC_TIMEOUT_MAX || !reply || !reply_len)
+        return SYS_KDC_BAD_ARG;
+    *reply = NULL, *reply_len = 0;
+    hints.ai_socktype = tcp ? SOCK_STREAM : SOCK_DGRAM;
+    snprintf(service, sizeof(service), "%u", port);
+    rc = getaddrinfo(host, service, &hints, &list);
+    if (rc) return rc == EAI_MEMORY ? SYS_KDC_NO_MEMORY : SYS_KDC_UNREACHABLE;
+    end = kdc_clock_ms() + timeout_ms;
+    for (ai = list; ai; ai = ai->ai_next) n_addrs++;
+    /* Each address gets an equal share of the time left, the last all of it. */
+    rc = SYS_KDC_UNREACHABLE;
+    for (ai = list; ai; ai = ai->ai_next, i++) {
+        uint64_t now = kdc_clock_ms();
+        if (now >= end) break;
+        rc = kdc_try(ai, tcp, req, len, now + (end - now) / (n_addrs - i), end, reply, reply_len);
+        if (rc == SYS_KDC_OK || rc == SYS_KDC_NO_MEMORY) break;
+        timed_out |= rc == SYS_KDC_TIMEOUT;
+    }
+    freeaddrinfo(list);
+    return rc == SYS_KDC_OK || rc == SYS_KDC_NO_MEMORY ? rc : timed_out ? SYS_KDC_TIMEOUT : SYS_KDC_UNREACHABLE;
 }
 
 /* Counted in the child by an atfork handler, registered on first use: a

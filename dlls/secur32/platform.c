@@ -199,26 +199,3 @@ char *sys_accounts_path(void)
     wcscat(value, L"\\sspishim\\ntlm-users.txt");
     return w_to_utf8(value);
 }
-
-/* Win32 has no Unix uid, and Wine passes none on (WINEUSERNAME is a name).
- * But a Wine process is a Unix process, so its /proc/self/status, read
- * through the Z: drive, carries the uid ("Uid:\treal\teffective..."). */
-int sys_unix_uid(unsigned long *uid)
-{
-    char text[4096], *line;
-    size_t len = 0;
-
-    *uid = 0;
-    if (sys_read_file("/proc/self/status", text, sizeof(text) - 1, &len)) return -1;
-    text[len] = 0;
-    for (line = text; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-        char *end;
-        unsigned long v;
-        if (strncmp(line, "Uid:", 4)) continue;
-        v = strtoul(line + 4, &end, 10);
-        if (end == line + 4) return -1;
-        *uid = v;
-        return 0;
-    }
-    return -1;
-}

@@ -21,7 +21,8 @@
 /* What the SSPI layer maps to SEC_E_*, as Windows does: LOGON_DENIED to
  * SEC_E_LOGON_DENIED, CLIENT_UNKNOWN to SEC_E_NO_CREDENTIALS (explicit
  * credentials) or SEC_E_LOGON_DENIED, SERVER_UNKNOWN to SEC_E_TARGET_UNKNOWN,
- * SKEW to SEC_E_TIME_SKEW, ETYPE to SEC_E_ALGORITHM_MISMATCH... */
+ * SKEW to SEC_E_TIME_SKEW, ETYPE to SEC_E_ALGORITHM_MISMATCH,
+ * KDC_UNREACHABLE to SEC_E_NO_AUTHENTICATING_AUTHORITY... */
 enum krb_status {
     KRB_OK = 0,
     KRB_CONTINUE = 1,               /* send what was written, then step again */
@@ -47,6 +48,7 @@ enum krb_status {
     KRB_E_NO_KEY = -19,             /* the service has no key for the ticket's etype/kvno: SEC_E_NO_CREDENTIALS */
     KRB_E_BAD_BINDINGS = -20,       /* the channel bindings differ: SEC_E_BAD_BINDINGS */
     KRB_E_UNSUPPORTED = -21,        /* a feature not implemented (rc4 tokens, user-to-user): SEC_E_UNSUPPORTED_FUNCTION */
+    KRB_E_KDC_UNREACHABLE = -22,    /* no KDC of the realm answered (krb_kdc.h) */
 };
 const char *krb_status_text(int status);
 

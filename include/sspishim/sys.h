@@ -115,6 +115,32 @@ int sys_read_file(const char *path, void *buf, size_t max, size_t *len);
  * 0 on success, -1 when it is not known (Windows without Wine). */
 int sys_unix_uid(unsigned long *uid);
 
+/* One request to one KDC and its reply (RFC 4120 7.2.1, 7.2.2): over UDP
+ * one datagram each way; over TCP (tcp != 0) each message after a 4-byte
+ * big-endian length, on a connection made for it.  host is a name or an
+ * IPv4/IPv6 literal ("127.0.0.1", "::1", no brackets), port 1..65535; a
+ * name that resolves to several addresses has them tried in turn, each
+ * with a share of the time left.  The whole call, connecting included,
+ * takes at most about timeout_ms (1..SYS_KDC_TIMEOUT_MAX) once the name
+ * is resolved: literals never wait for a resolver, names may.
+ * On SYS_KDC_OK *reply is malloc'd (free() it), *reply_len >= 1.
+ * The reply's size is bounded: a UDP datagram holds at most
+ * SYS_KDC_UDP_MAX bytes; a TCP length over SYS_KDC_TCP_MAX, or one with
+ * the reserved high bit set, is no answer (SYS_KDC_UNREACHABLE). */
+enum sys_kdc_result {
+    SYS_KDC_OK = 0,
+    SYS_KDC_TIMEOUT = 1,            /* no answer within timeout_ms */
+    SYS_KDC_UNREACHABLE = 2,        /* no answer, known before the time was up: name not found, refused,
+                                     * unreachable, connection closed, an unusable reply, no network stack */
+    SYS_KDC_BAD_ARG = -1,           /* NULL pointers, empty request, port or timeout out of range */
+    SYS_KDC_NO_MEMORY = -2,
+};
+#define SYS_KDC_UDP_MAX 65536u
+#define SYS_KDC_TCP_MAX (4u << 20)
+#define SYS_KDC_TIMEOUT_MAX 60000u
+int sys_kdc_send(const char *host, unsigned port, int tcp, const uint8_t *req, size_t len, unsigned timeout_ms,
+                 uint8_t **reply, size_t *reply_len);
+
 /* Changes in a child process after fork(), so state copied into it (such
  * as a nonce counter) can tell it is a copy.  Windows has no fork. */
 #ifdef _WIN32

@@ -5,15 +5,23 @@
  * it really is for HTTP/localhost, for our client, with our session key.
  * With KDC_CAPTURE_DIR set, each KDC reply is also written there (the
  * unit suite's truncation corpus came from such a run).
- * Usage: kdc_exchange PORT REALM PASSWORD KEYTAB RC4(0|1) */
+ * Then the transport: TCP after KRB_ERR_RESPONSE_TOO_BIG (against a
+ * second KDC, SMALL_UDP_PORT, that sends it for any big reply), and KDCs
+ * that refuse or never answer, alone or before a live one, timed.
+ * Usage: kdc_exchange PORT REALM PASSWORD KEYTAB RC4(0|1) [SMALL_UDP_PORT] */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
-#include "kdc_transport.h"
 #include "sspishim/crypto.h"
 #include "sspishim/krb_exchange.h"
+#include "sspishim/krb_kdc.h"
+#include "sspishim/sys.h"
 
 static int port, failures;
 
@@ -51,53 +59,64 @@ static void capture(const char *what, const uint8_t *p, size_t n)
     }
 }
 
-/* Steps an exchange to its end over the transport: UDP, then TCP when
- * asked to or when the KDC says the reply is too big for UDP. */
-typedef int (*step_fn)(void *st, const uint8_t *in, size_t len, struct bytes_writer *out);
-static int as_step(void *st, const uint8_t *in, size_t len, struct bytes_writer *out)
-{
-    return krb_as_step(st, in, len, out);
-}
-static int tgs_step(void *st, const uint8_t *in, size_t len, struct bytes_writer *out)
-{
-    return krb_tgs_step(st, in, len, out);
-}
+/* The core's driver (krb_kdc.h) over the native transport (sys.h), seen
+ * through observe(): it counts the datagrams and connections, and keeps
+ * each reply for KDC_CAPTURE_DIR, named after the case. */
+static const char *capture_tag = "kdc";
+static int capture_round, udp_sends, tcp_sends;
 
-static int drive(step_fn step, void *st, int tcp, const char *tag)
+static int observe(const char *host, unsigned p, int tcp, const uint8_t *req, size_t len, unsigned timeout_ms,
+                   uint8_t **reply, size_t *reply_len)
 {
-    static uint8_t reply[KDC_REPLY_MAX];
-    struct bytes_writer req, next;
-    size_t n = 0;
-    int rc, round = 0;
+    int rc = sys_kdc_send(host, p, tcp, req, len, timeout_ms, reply, reply_len);
+    char name[160];
 
-    bytes_writer_init_heap(&req, 1u << 16);
-    rc = step(st, NULL, 0, &req);
-    while (rc == KRB_CONTINUE || rc == KRB_E_RESPONSE_TOO_BIG) {
-        struct bytes_span s = bytes_writer_span(&req);
-        char name[64];
-        if (kdc_transact(tcp, port, s.p, s.len, reply, sizeof(reply), &n, 3000)) {
-            rc = -100;
-            break;
-        }
-        snprintf(name, sizeof(name), "%s-%d", tag, round++);
-        capture(name, reply, n);
-        bytes_writer_init_heap(&next, 1u << 16);
-        rc = step(st, reply, n, &next);
-        if (rc == KRB_E_RESPONSE_TOO_BIG && !tcp) {
-            tcp = 1;                /* the same request again */
-            bytes_writer_free(&next);
-            continue;
-        }
-        bytes_writer_free(&req);
-        req = next;
+    if (tcp) tcp_sends++;
+    else udp_sends++;
+    if (rc == SYS_KDC_OK) {
+        snprintf(name, sizeof(name), "%s-%d", capture_tag, capture_round++);
+        capture(name, *reply, *reply_len);
     }
-    bytes_writer_free(&req);
     return rc;
 }
 
-static const char *status_text(int rc)
+/* This run's KDC alone, over UDP or (tcp) TCP only. */
+static struct krb_kdc_addr the_kdc = { "127.0.0.1", 0 };
+
+static struct krb_kdc_config kdc_config(const struct krb_kdc_addr *kdcs, size_t n, int tcp)
 {
-    return rc == -100 ? "no answer from the KDC" : krb_status_text(rc);
+    struct krb_kdc_config c = { kdcs, n, tcp, observe };
+
+    return c;
+}
+
+static int drive_as(struct krb_as *as, int tcp, const char *tag)
+{
+    struct krb_kdc_config c = kdc_config(&the_kdc, 1, tcp);
+
+    capture_tag = tag, capture_round = 0;
+    return krb_kdc_run_as(&c, as);
+}
+
+static int drive_tgs(struct krb_tgs *tgs, int tcp, const char *tag)
+{
+    struct krb_kdc_config c = kdc_config(&the_kdc, 1, tcp);
+
+    capture_tag = tag, capture_round = 0;
+    return krb_kdc_run_tgs(&c, tgs);
+}
+
+/* The transports an exchange used, as the case expects: TCP only; or
+ * UDP only; or (expect_fallback, the KDC that answers big replies with
+ * KRB_ERR_RESPONSE_TOO_BIG over UDP) UDP, then TCP. */
+static int expect_fallback;
+
+static const char *transport_check(int tcp)
+{
+    if (tcp) return udp_sends ? "a datagram went out although the case is TCP only" : NULL;
+    if (expect_fallback)
+        return udp_sends && tcp_sends ? NULL : "not UDP first, then TCP after KRB_ERR_RESPONSE_TOO_BIG";
+    return tcp_sends ? "went over TCP" : NULL;
 }
 
 /* The keytab's key for HTTP/localhost of this etype and kvno (format 0x502:
@@ -197,11 +216,12 @@ static void full_exchange(const char *user, int32_t want_etype, int tcp, const c
     /* Asking for one etype only makes the KDC use it for the session keys
      * too, so the TGS-REQ's checksum and authenticator use it as well. */
     krb_as_init(&as, user, realm, password, strlen(password), want_etype ? &want_etype : NULL, want_etype ? 1 : 0);
+    udp_sends = tcp_sends = 0;
     t0 = now_ms();
-    rc = drive(as_step, &as, tcp, name);
+    rc = drive_as(&as, tcp, name);
     t1 = now_ms();
     if (rc != KRB_OK) {
-        snprintf(why, sizeof(why), "AS: %s (KDC error %d)", status_text(rc), (int)as.kdc_error);
+        snprintf(why, sizeof(why), "AS: %s (KDC error %d)", krb_status_text(rc), (int)as.kdc_error);
         result(0, name, why);
         krb_as_free(&as);
         return;
@@ -216,14 +236,15 @@ static void full_exchange(const char *user, int32_t want_etype, int tcp, const c
     krb_as_take_tgt(&as, &tgt);
     krb_as_free(&as);
     krb_tgs_init(&tgs, &tgt, "HTTP/localhost", NULL);
-    rc = drive(tgs_step, &tgs, tcp, "tgs");
-    printf("  %s: AS %.1f ms (string-to-key included), TGS %.1f ms\n", user, t1 - t0, now_ms() - t1);
+    rc = drive_tgs(&tgs, tcp, "tgs");
+    printf("  %s: AS %.1f ms (string-to-key included), TGS %.1f ms; %d datagrams, %d TCP connections\n", user,
+           t1 - t0, now_ms() - t1, udp_sends, tcp_sends);
     if (rc != KRB_OK) {
-        snprintf(why, sizeof(why), "TGS: %s (KDC error %d)", status_text(rc), (int)tgs.kdc_error);
+        snprintf(why, sizeof(why), "TGS: %s (KDC error %d)", krb_status_text(rc), (int)tgs.kdc_error);
         result(0, name, why);
     } else {
         krb_tgs_take_creds(&tgs, &svc);
-        bad = check_service_ticket(&svc, user);
+        if (!(bad = transport_check(tcp))) bad = check_service_ticket(&svc, user);
         result(!bad, name, bad);
     }
     krb_tgs_free(&tgs);
@@ -241,8 +262,8 @@ static void as_fails(const char *user, const char *pw, const int32_t *etypes, si
 
     krb_as_init(&as, user, realm, pw, strlen(pw), etypes, n);
     as.clock_offset = skew;
-    rc = drive(as_step, &as, 0, name);
-    snprintf(why, sizeof(why), "got %s (KDC error %d)", status_text(rc), (int)as.kdc_error);
+    rc = drive_as(&as, 0, name);
+    snprintf(why, sizeof(why), "got %s (KDC error %d)", krb_status_text(rc), (int)as.kdc_error);
     result(rc == want && (!code || as.kdc_error == code), name, why);
     krb_as_free(&as);
 }
@@ -255,18 +276,120 @@ static void tgs_unknown_service(void)
     int rc;
 
     krb_as_init(&as, "alice", realm, password, strlen(password), NULL, 0);
-    rc = drive(as_step, &as, 0, "as-alice");
+    rc = drive_as(&as, 0, "as-alice");
     if (rc == KRB_OK) {
         krb_tgs_init(&tgs, &as.tgt, "HTTP/nowhere.invalid", NULL);
-        rc = drive(tgs_step, &tgs, 0, "tgs-unknown");
-        snprintf(why, sizeof(why), "got %s (KDC error %d)", status_text(rc), (int)tgs.kdc_error);
+        rc = drive_tgs(&tgs, 0, "tgs-unknown");
+        snprintf(why, sizeof(why), "got %s (KDC error %d)", krb_status_text(rc), (int)tgs.kdc_error);
         result(rc == KRB_E_SERVER_UNKNOWN && tgs.kdc_error == KDC_ERR_S_PRINCIPAL_UNKNOWN,
                "TGS for an unknown service: SERVER_UNKNOWN (KDC_ERR_S_PRINCIPAL_UNKNOWN)", why);
         krb_tgs_free(&tgs);
     } else {
-        result(0, "TGS for an unknown service", status_text(rc));
+        result(0, "TGS for an unknown service", krb_status_text(rc));
     }
     krb_as_free(&as);
+}
+
+/* ---- reaching the KDC -------------------------------------------------- */
+
+/* A socket of ours on 127.0.0.1, at a port of the kernel's choice. */
+static int loopback_socket(int type, unsigned *p)
+{
+    struct sockaddr_in sa = { .sin_family = AF_INET };
+    socklen_t len = sizeof(sa);
+    int fd = socket(AF_INET, type, 0);
+
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+        getsockname(fd, (struct sockaddr *)&sa, &len) || (type == SOCK_STREAM && listen(fd, 4))) {
+        if (fd >= 0) close(fd);
+        return -1;
+    }
+    *p = ntohs(sa.sin_port);
+    return fd;
+}
+
+/* alice's AS exchange over kdcs: its status, and how long it took. */
+static int as_over(const struct krb_kdc_addr *kdcs, size_t n, int tcp, double *ms)
+{
+    struct krb_kdc_config c = kdc_config(kdcs, n, tcp);
+    struct krb_as as;
+    double t0 = now_ms();
+    int rc;
+
+    krb_as_init(&as, "alice", realm, password, strlen(password), NULL, 0);
+    capture_tag = "reach", capture_round = 0;
+    rc = krb_kdc_run_as(&c, &as);
+    *ms = now_ms() - t0;
+    krb_as_free(&as);
+    return rc;
+}
+
+/* No KDC answers: KDC_UNREACHABLE, in the time the passes allow. */
+static void unreachable(const struct krb_kdc_addr *kdcs, size_t n, int tcp, double min_ms, double max_ms,
+                        const char *name)
+{
+    char why[160];
+    double ms;
+    int rc = as_over(kdcs, n, tcp, &ms);
+
+    printf("  %s: %s after %.0f ms\n", name, krb_status_text(rc), ms);
+    snprintf(why, sizeof(why), "got %s after %.0f ms (want %.0f..%.0f ms)", krb_status_text(rc), ms, min_ms, max_ms);
+    result(rc == KRB_E_KDC_UNREACHABLE && ms >= min_ms && ms <= max_ms, name, why);
+}
+
+static void reach_cases(void)
+{
+    unsigned quiet_udp, quiet_tcp, closed;
+    int fu = loopback_socket(SOCK_DGRAM, &quiet_udp), ft = loopback_socket(SOCK_STREAM, &quiet_tcp);
+    int fc = loopback_socket(SOCK_DGRAM, &closed);
+    char name[160], why[160];
+    double ms, budget = KRB_KDC_BUDGET_MS;
+    int rc;
+
+    if (fu < 0 || ft < 0 || fc < 0) {
+        result(0, "loopback sockets for the unreachable KDCs", "socket/bind failed");
+        return;
+    }
+    close(fc);                  /* a port just freed: nothing listens there */
+    {
+        struct krb_kdc_addr k[] = { { "127.0.0.1", closed } };
+        unreachable(k, 1, 0, 0, 500, "KDC port closed (refused): KDC_UNREACHABLE at once");
+        unreachable(k, 1, 1, 0, 500, "KDC port closed, TCP only: KDC_UNREACHABLE at once");
+    }
+    {
+        struct krb_kdc_addr k[] = { { "127.0.0.1", quiet_udp } };
+        snprintf(name, sizeof(name), "KDC that never answers (a bound UDP socket): KDC_UNREACHABLE in %u + %u ms",
+                 krb_kdc_pass_ms[0], krb_kdc_pass_ms[1]);
+        unreachable(k, 1, 0, 2900, 3600, name);
+    }
+    {
+        struct krb_kdc_addr k[] = { { "127.0.0.1", quiet_tcp } };
+        unreachable(k, 1, 1, 2900, 3600,
+                    "KDC that accepts but never answers, TCP only (a listening socket): KDC_UNREACHABLE in 3 s");
+    }
+    {
+        struct krb_kdc_addr k[] = { { "127.0.0.1", quiet_udp }, { "localhost", quiet_udp }, { "::1", closed } };
+        snprintf(name, sizeof(name), "three KDCs, none answers: KDC_UNREACHABLE within the %.0f ms budget", budget);
+        unreachable(k, 3, 0, budget - 100, budget + 600, name);
+    }
+    {
+        struct krb_kdc_addr k[] = { { "127.0.0.1", quiet_udp }, { "127.0.0.1", (unsigned)port } };
+        rc = as_over(k, 2, 0, &ms);
+        printf("  first KDC silent, second alive: %s after %.0f ms\n", krb_status_text(rc), ms);
+        snprintf(why, sizeof(why), "got %s after %.0f ms", krb_status_text(rc), ms);
+        /* One wait only: the exchange's next request goes to the KDC that answered. */
+        result(rc == KRB_OK && ms < krb_kdc_pass_ms[0] + 900,
+               "first KDC silent, second alive: TGT after one short wait", why);
+    }
+    {
+        struct krb_kdc_addr k[] = { { "127.0.0.1", closed }, { "localhost", (unsigned)port } };
+        rc = as_over(k, 2, 0, &ms);
+        snprintf(why, sizeof(why), "got %s after %.0f ms", krb_status_text(rc), ms);
+        result(rc == KRB_OK && ms < 1000, "first KDC refuses, second named \"localhost\": TGT at once", why);
+    }
+    close(fu);
+    close(ft);
 }
 
 int main(int argc, char **argv)
@@ -276,11 +399,12 @@ int main(int argc, char **argv)
         { "u17", 17 }, { "u18", 18 }, { "u19", 19 }, { "u20", 20 }, { "u23", 23 },
     };
 
-    if (argc != 6) {
-        fprintf(stderr, "usage: %s PORT REALM PASSWORD KEYTAB RC4\n", argv[0]);
+    if (argc != 6 && argc != 7) {
+        fprintf(stderr, "usage: %s PORT REALM PASSWORD KEYTAB RC4 [SMALL_UDP_PORT]\n", argv[0]);
         return 2;
     }
     port = atoi(argv[1]), realm = argv[2], password = argv[3], keytab = argv[4];
+    the_kdc.port = (unsigned)port;
     for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++) {
         char name[128];
         if (users[i].etype == 23 && strcmp(argv[5], "1")) {
@@ -306,5 +430,17 @@ int main(int argc, char **argv)
     as_fails("u17", password, aes256_only, 1, 0, KRB_E_ETYPE, 0,
              "aes128-only user asked for aes256 only: ETYPE (ETYPE-INFO2 has none offered)");
     tgs_unknown_service();
+    if (argc == 7) {
+        /* A second KDC on the same database that answers over UDP only
+         * what fits in a few hundred bytes (kdc_max_dgram_reply_size). */
+        the_kdc.port = (unsigned)atoi(argv[6]);
+        expect_fallback = 1;
+        full_exchange("alice", 0, 0, "KRB_ERR_RESPONSE_TOO_BIG over UDP: the same request again over TCP");
+        expect_fallback = 0;
+        the_kdc.port = (unsigned)port;
+    } else {
+        printf("SKIP KRB_ERR_RESPONSE_TOO_BIG: no second KDC with a small UDP reply size\n");
+    }
+    reach_cases();
     return failures != 0;
 }

@@ -3,11 +3,14 @@
 # The core's AS and TGS exchanges against a real MIT KDC: a throwaway realm
 # SSPI.TEST under a temp folder, krb5kdc started here on 127.0.0.1 at a
 # free port and stopped by its pid (also on failure), then
-# build/native/tests/kdc_exchange drives the exchanges over UDP and TCP.
+# build/native/tests/kdc_exchange drives the exchanges over UDP and TCP,
+# and build/x86_64/tests/kdc_wine.exe does the same under Wine through the
+# DLL's Winsock transport (skipped when Wine is not installed).
 # The system's /etc/krb5.conf is never read: KRB5_CONFIG and
 # KRB5_KDC_PROFILE point at this run's own files.
 # Ends with "kerberos: N passed, N failed".
-# KDC_EXCHANGE names another build of the program (ASan, valgrind wrapper).
+# KDC_EXCHANGE names another build of the program (ASan, valgrind wrapper),
+# KDC_WINE another kdc_wine.exe.
 # Usage: tests/kerberos/run.sh BUILD_DIR
 set -u
 b=${1:-build}
@@ -27,18 +30,21 @@ export PATH=$PATH:/usr/sbin
 [ -x "$prog" ] || { bad "$prog is built (make -j1 $prog)"; finish; }
 
 dir=$(mktemp -d)
-kdc_pid=
+kdc_pid= small_pid=
 cleanup() {
-    if [ -n "$kdc_pid" ]; then
-        kill "$kdc_pid" 2>/dev/null
-        wait "$kdc_pid" 2>/dev/null
-    fi
+    [ -d "$dir/wineprefix" ] && WINEPREFIX=$dir/wineprefix wineserver -k >/dev/null 2>&1
+    for pid in $kdc_pid $small_pid; do
+        kill "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    done
     rm -rf "$dir"
 }
 trap cleanup EXIT
 
 # A free port: bound by the kernel's choice, released, then handed to the KDC.
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port=$(free_port)
+small_port=$(free_port)
 realm=SSPI.TEST
 pw=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
 export KRB5_CONFIG=$dir/krb5.conf KRB5_KDC_PROFILE=$dir/kdc.conf KRB5CCNAME=FILE:$dir/ccache
@@ -110,8 +116,29 @@ else
 fi
 if kvno HTTP/localhost >/dev/null 2>&1; then ok "MIT kvno HTTP/localhost"; else bad "MIT kvno HTTP/localhost"; fi
 
+# A second KDC on the same database, whose UDP replies may not exceed 256
+# bytes: every AS-REP or TGS-REP over UDP becomes KRB_ERR_RESPONSE_TOO_BIG.
+sed -e "s/127.0.0.1:$port/127.0.0.1:$small_port/" \
+    -e "s/^\[kdcdefaults\]/[kdcdefaults]\n    kdc_max_dgram_reply_size = 256/" "$KRB5_KDC_PROFILE" >"$dir/kdc-small.conf"
+sed -e "s/127.0.0.1:$port/127.0.0.1:$small_port/" "$KRB5_CONFIG" >"$dir/krb5-small.conf"
+KRB5_KDC_PROFILE=$dir/kdc-small.conf krb5kdc -n -r "$realm" >"$dir/kdc-small.out" 2>&1 &
+small_pid=$!
+small=
+for _ in $(seq 1 50); do
+    if ! kill -0 "$small_pid" 2>/dev/null; then break; fi
+    if echo "$pw" | KRB5_CONFIG=$dir/krb5-small.conf kinit -c "FILE:$dir/ccache-small" alice >/dev/null 2>&1; then
+        small=$small_port; break
+    fi
+    sleep 0.1
+done
+if [ -n "$small" ]; then
+    ok "second krb5kdc (pid $small_pid, UDP replies up to 256 bytes) answers on 127.0.0.1:$small_port"
+else
+    bad "second krb5kdc started"; sed 's/^/    /' "$dir/kdc-small.out" 2>/dev/null
+fi
+
 # The core's exchanges: one PASS/FAIL line per case.
-out=$("$prog" "$port" "$realm" "$pw" "$dir/service.keytab" "$rc4" 2>&1)
+out=$("$prog" "$port" "$realm" "$pw" "$dir/service.keytab" "$rc4" $small 2>&1)
 prc=$?
 echo "$out"
 pass=$((pass + $(grep -c '^PASS ' <<<"$out")))
@@ -147,7 +174,27 @@ if [ -x "$gss" ]; then
 else
     bad "$gss is built (make -j1 $gss)"
 fi
-if [ "$fail" -ne 0 ]; then echo "    (KDC log: $dir/kdc.log)"; tail -n 20 "$dir/kdc.log" | sed 's/^/    /'; fi
+
+# The DLL's Winsock transport under Wine, against the same KDCs, in a
+# throwaway prefix (its wineserver is stopped on exit).
+wine_prog=${KDC_WINE:-$b/x86_64/tests/kdc_wine.exe}
+wine=$(command -v wine64 || command -v wine)
+if [ -z "$wine" ]; then
+    echo "SKIP the Winsock transport under Wine: Wine is not installed"
+elif ! [ -f "$wine_prog" ]; then
+    bad "$wine_prog is built (make -j1 $wine_prog)"
+else
+    wout=$(WINEPREFIX=$dir/wineprefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" \
+        timeout 300 "$wine" "$(cd "$(dirname "$wine_prog")" && pwd)/$(basename "$wine_prog")" \
+        "$port" "$realm" "$pw" $small 2>"$dir/wine.err" | tr -d '\r'; exit "${PIPESTATUS[0]}")
+    wrc=$?
+    echo "$wout"
+    pass=$((pass + $(grep -c '^PASS ' <<<"$wout")))
+    fail=$((fail + $(grep -c '^FAIL ' <<<"$wout")))
+    if [ $wrc -ne 0 ] && ! grep -q '^FAIL ' <<<"$wout"; then
+        bad "kdc_wine.exe exited with $wrc"; tail -n 20 "$dir/wine.err" | sed 's/^/    /'
+    fi
+fi
 
 # The core's readers of MIT's own files (krb_files_dump): the keytab as
 # klist -k -t -e -K shows it (with holes: ktremove blanks entries in place
@@ -191,5 +238,5 @@ if [ -x "$dump" ]; then
 else
     bad "$dump is built (make -j1 $dump)"
 fi
-
+if [ "$fail" -ne 0 ]; then echo "    (KDC log: $dir/kdc.log)"; tail -n 20 "$dir/kdc.log" | sed 's/^/    /'; fi
 finish
