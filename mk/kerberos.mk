@@ -58,3 +58,13 @@ $(B)/x86_64/libkrbcore.a: $(KRB_WINE_LIB_OBJS)
 $(KRB_WINE): $(B)/x86_64/obj/tests/kerberos/kdc_wine.o $(B)/x86_64/libkrbcore.a
 	@mkdir -p $(dir $@)
 	$(CROSS_x86_64)gcc -static-libgcc -o $@ $^ -lbcrypt -ladvapi32
+
+# The core's readers of krb5.conf, keytab and ccache over the files MIT's
+# tools wrote, compared with klist by tests/kerberos/run.sh.
+KRB_FILES_DUMP := $(B)/native/tests/krb_files_dump
+all: $(KRB_FILES_DUMP)
+check-kerberos: $(KRB_FILES_DUMP)
+$(KRB_FILES_DUMP): $(B)/native/obj/tests/kerberos/krb_files_dump.o $(B)/native/obj/tests/kerberos/kdc_transport.o \
+		$(B)/native/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC_NATIVE) -o $@ $^ -lpthread

@@ -281,6 +281,12 @@ int sys_create_exclusive(const char *path, const void *data, size_t len)
     return ret == 2 ? create_in_place(path, data, len) : ret;
 }
 
+int sys_unix_uid(unsigned long *uid)
+{
+    *uid = (unsigned long)getuid();
+    return 0;
+}
+
 int sys_read_file(const char *path, void *buf, size_t max, size_t *len)
 {
     unsigned char *p = buf;

@@ -32,6 +32,26 @@ static WCHAR *utf8_to_w(const char *s)
     return w;
 }
 
+/* A path from sys.h as CreateFileW takes it.  A Unix path (what
+ * KRB5_CONFIG, KRB5_KTNAME and KRB5CCNAME hold under Wine) goes through
+ * Wine's own mapping, usually onto Z:; without Wine it stays as it is and
+ * will not be found. */
+static WCHAR *path_to_w(const char *s)
+{
+    typedef WCHAR *(CDECL *to_dos_fn)(const char *);
+    to_dos_fn to_dos;
+    WCHAR *dos, *w;
+
+    if (s[0] != '/')
+        return utf8_to_w(s);
+    to_dos = (to_dos_fn)(void *)GetProcAddress(GetModuleHandleW(L"kernel32.dll"), "wine_get_dos_file_name");
+    if (!to_dos || !(dos = to_dos(s)))
+        return utf8_to_w(s);
+    w = _wcsdup(dos);
+    HeapFree(GetProcessHeap(), 0, dos);
+    return w;
+}
+
 static char *w_to_utf8(const WCHAR *w)
 {
     int n = WideCharToMultiByte(CP_UTF8, 0, w, -1, NULL, 0, NULL, NULL);
@@ -214,7 +234,7 @@ done:
  * same-length edit within one second went unnoticed. */
 int sys_file_stamp(const char *path, struct sys_file_stamp *out)
 {
-    WCHAR *wpath = utf8_to_w(path);
+    WCHAR *wpath = path_to_w(path);
     WIN32_FILE_ATTRIBUTE_DATA fa;
     BOOL ok;
 
@@ -234,7 +254,7 @@ int sys_file_stamp(const char *path, struct sys_file_stamp *out)
 
 int sys_read_file(const char *path, void *buf, size_t max, size_t *len)
 {
-    WCHAR *wpath = utf8_to_w(path);
+    WCHAR *wpath = path_to_w(path);
     BYTE *p = buf;
     size_t got = 0;
     HANDLE h;

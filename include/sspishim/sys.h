@@ -105,8 +105,15 @@ char *sys_machine_key_path(void);
  * -1 error. */
 int sys_create_exclusive(const char *path, const void *data, size_t len);
 /* Reads at most max bytes of path into buf, *len of them.  0 read (a
- * longer file gives *len == max), 1 no such file, -1 error. */
+ * longer file gives *len == max), 1 no such file, -1 error.  A Unix path
+ * (starting with '/') is read as Wine maps it (the Z: drive) in the DLL. */
 int sys_read_file(const char *path, void *buf, size_t max, size_t *len);
+
+/* The Unix user id this process runs as, for MIT's default credential
+ * cache /tmp/krb5cc_<uid>: getuid() natively; under Wine the "Uid:" line
+ * of /proc/self/status read through the Z: drive (Win32 has no uid).
+ * 0 on success, -1 when it is not known (Windows without Wine). */
+int sys_unix_uid(unsigned long *uid);
 
 /* One request to one KDC and its reply (RFC 4120 7.2.1, 7.2.2): over UDP
  * one datagram each way; over TCP (tcp != 0) each message after a 4-byte

@@ -195,5 +195,48 @@ else
         bad "kdc_wine.exe exited with $wrc"; tail -n 20 "$dir/wine.err" | sed 's/^/    /'
     fi
 fi
+
+# The core's readers of MIT's own files (krb_files_dump): the keytab as
+# klist -k -t -e -K shows it (with holes: ktremove blanks entries in place
+# and a second ktadd adds a kvno), the ccache kinit wrote as klist -e shows
+# it, this run's krb5.conf, and kinit's TGT taken through our TGS exchange
+# (the ticket opened with the keytab's key, its PAC found and split).
+dump=${KRB_FILES_DUMP:-$b/native/tests/krb_files_dump}
+if [ -x "$dump" ]; then
+    admin "addprinc -randkey host/localhost" && admin "ktadd -k $KRB5_KTNAME host/localhost" &&
+        admin "ktadd -k $KRB5_KTNAME HTTP/localhost" && admin "ktremove -k $KRB5_KTNAME host/localhost all" ||
+        bad "keytab with holes and two kvnos (kadmin.local ktadd, ktremove)"
+    # klist: "KVNO DATE TIME PRINCIPAL (ETYPE)  (0xKEY)"; rc4 may be "DEPRECATED:arcfour-hmac".
+    want=$(klist -k -t -e -K "$KRB5_KTNAME" 2>/dev/null | awk '$1 ~ /^[0-9]+$/ { gsub(/[()]/, ""); sub(/^DEPRECATED:/, "", $5); print $1, $2, $3, $4, $5, $6 }')
+    got=$("$dump" keytab 2>&1)
+    if [ -n "$want" ] && [ "$got" = "$want" ]; then
+        ok "keytab: $(wc -l <<<"$got") entries as klist -k -t -e -K reads them (kvno, principal, etype, key)"
+    else
+        bad "keytab as klist reads it"; diff <(echo "$want") <(echo "$got") | sed 's/^/    /'
+    fi
+    # klist -e: "START END SERVER" then "renew until ..., Etype (skey, tkt): SKEY, TKT".
+    kvno HTTP/localhost >/dev/null 2>&1
+    want=$(klist -e 2>/dev/null | awk '
+        /^Default principal:/ { print; next }
+        $3 ~ /^[0-9]/ && NF == 5 { line = $1 " " $2 " " $3 " " $4 " " $5; next }
+        /Etype \(skey, tkt\):/ && line != "" { e = $0; sub(/.*\): /, "", e); sub(/,.*/, "", e); sub(/^DEPRECATED:/, "", e); print line, e; line = "" }')
+    got=$("$dump" ccache 2>&1)
+    if [ -n "$want" ] && [ "$got" = "$want" ]; then
+        ok "ccache: default principal and $(($(wc -l <<<"$got") - 1)) tickets as klist -e reads them (times, server, session etype)"
+    else
+        bad "ccache as klist reads it"; diff <(echo "$want") <(echo "$got") | sed 's/^/    /'
+    fi
+    got=$("$dump" conf 2>&1)
+    want=$(printf 'default_realm %s\nkdc 127.0.0.1:%s\nudp_preference_limit 1\ndns_lookup_kdc 0\ndns_lookup_realm 0' "$realm" "$port")
+    if [ "$got" = "$want" ]; then ok "krb5.conf: default_realm $realm, kdc 127.0.0.1:$port, udp_preference_limit 1, no DNS"
+    else bad "krb5.conf as written"; diff <(echo "$want") <(echo "$got") | sed 's/^/    /'; fi
+    out=$("$dump" tgs "$port" 2>&1)
+    echo "$out"
+    pass=$((pass + $(grep -c '^PASS ' <<<"$out")))
+    fail=$((fail + $(grep -c '^FAIL ' <<<"$out")))
+    grep -q '^PASS the service ticket opens' <<<"$out" || grep -q '^FAIL ' <<<"$out" || bad "krb_files_dump tgs ran"
+else
+    bad "$dump is built (make -j1 $dump)"
+fi
 if [ "$fail" -ne 0 ]; then echo "    (KDC log: $dir/kdc.log)"; tail -n 20 "$dir/kdc.log" | sed 's/^/    /'; fi
 finish
