@@ -68,3 +68,12 @@ $(KRB_FILES_DUMP): $(B)/native/obj/tests/kerberos/krb_files_dump.o $(B)/native/o
 		$(B)/native/libcore.a
 	@mkdir -p $(dir $@)
 	$(CC_NATIVE) -o $@ $^ -lpthread
+
+# The Kerberos package through its ops table against the same KDC, with
+# MIT's libgssapi_krb5 as the peer both ways.
+KRB_PACKAGE := $(B)/native/tests/krb_package
+all: $(KRB_PACKAGE)
+check-kerberos: $(KRB_PACKAGE)
+$(KRB_PACKAGE): $(B)/native/obj/tests/kerberos/krb_package.o $(B)/native/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC_NATIVE) -o $@ $^ -lgssapi_krb5 -lkrb5 -lpthread

@@ -1,6 +1,7 @@
 /* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
 /* DllMain, the package registry's boot, and this DLL's own exports. */
 #include "secur32_private.h"
+#include "sspishim/kerberos.h"
 #include "sspishim/machine_key.h"
 #include "sspishim/negotiate.h"
 #include "sspishim/ntlm.h"
@@ -46,6 +47,10 @@ void secur32_register_own_packages(void)
 {
     registry_add(ntlm_package());
     registry_add(negotiate_package());   /* replaces the host's Negotiate */
+    /* Kerberos is ours too, unless SSPISHIM_KERBEROS=builtin hands it to
+     * the host (Wine's builtin, through the host's MIT library). */
+    if (!kerberos_delegated())
+        registry_add(kerberos_package());
 }
 
 int32_t SSPISHIM_API SspiShimGetStatistics(struct sspishim_stats *stats)

@@ -38,6 +38,10 @@ typedef uint16_t shim_wchar;   /* WCHAR: UTF-16 code unit on every platform */
 #define SHIM_E_WRONG_PRINCIPAL          ((shim_status)0x80090322)
 #define SHIM_E_DECRYPT_FAILURE          ((shim_status)0x80090330)
 #define SHIM_E_INVALID_PARAMETER        ((shim_status)0x8009035d)
+#define SHIM_E_TIME_SKEW                ((shim_status)0x80090324)
+#define SHIM_E_NO_AUTHENTICATING_AUTHORITY ((shim_status)0x80090311)
+#define SHIM_E_ALGORITHM_MISMATCH       ((shim_status)0x80090331)
+#define SHIM_E_BAD_BINDINGS             ((shim_status)0x80090346)
 
 /* SecBuffer / SecBufferDesc / SecHandle */
 struct shim_buffer {

@@ -238,5 +238,25 @@ if [ -x "$dump" ]; then
 else
     bad "$dump is built (make -j1 $dump)"
 fi
+
+
+# The Kerberos package through its ops table (krb_package): a client with
+# alice's password and one with kinit's cache, our server with the keytab,
+# MIT's initiator and acceptor as peers, and the failures, among them a
+# realm whose KDC is a port nobody listens on.
+pkgprog=${KRB_PACKAGE:-$b/native/tests/krb_package}
+if [ -x "$pkgprog" ]; then
+    dead_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    sed -e "s/127.0.0.1:$port/127.0.0.1:$dead_port/" "$KRB5_CONFIG" >"$dir/krb5-dead.conf"
+    echo "$pw" | kinit alice >/dev/null 2>&1
+    out=$("$pkgprog" "$realm" "$pw" "$dir/krb5-dead.conf" 2>&1)
+    prc=$?
+    echo "$out"
+    pass=$((pass + $(grep -c '^PASS ' <<<"$out")))
+    fail=$((fail + $(grep -c '^FAIL ' <<<"$out")))
+    if [ $prc -ne 0 ] && ! grep -q '^FAIL ' <<<"$out"; then bad "krb_package exited with $prc"; fi
+else
+    bad "$pkgprog is built (make -j1 $pkgprog)"
+fi
 if [ "$fail" -ne 0 ]; then echo "    (KDC log: $dir/kdc.log)"; tail -n 20 "$dir/kdc.log" | sed 's/^/    /'; fi
 finish
