@@ -77,3 +77,12 @@ check-kerberos: $(KRB_PACKAGE)
 $(KRB_PACKAGE): $(B)/native/obj/tests/kerberos/krb_package.o $(B)/native/libcore.a
 	@mkdir -p $(dir $@)
 	$(CC_NATIVE) -o $@ $^ -lgssapi_krb5 -lkrb5 -lpthread
+
+# An MIT GSSAPI peer over TCP for tests/wine/kerberos.c under Wine.
+MIT_PEER := $(B)/native/tests/mit_peer
+all: $(MIT_PEER)
+check-kerberos: $(MIT_PEER) $(B)/x86_64/tests/kerberos.exe $(B)/i686/tests/kerberos.exe
+$(MIT_PEER): $(B)/native/obj/tests/kerberos/mit_peer.o
+	@mkdir -p $(dir $@)
+	$(CC_NATIVE) -o $@ $^ -lgssapi_krb5
+WINE_LIBS_kerberos := -lws2_32

@@ -31,7 +31,9 @@ export PATH=$PATH:/usr/sbin
 
 dir=$(mktemp -d)
 kdc_pid= small_pid=
+peer_pid= listen_pid=
 cleanup() {
+    for pid in $peer_pid $listen_pid; do kill "$pid" 2>/dev/null; done
     [ -d "$dir/wineprefix" ] && WINEPREFIX=$dir/wineprefix wineserver -k >/dev/null 2>&1
     for pid in $kdc_pid $small_pid; do
         kill "$pid" 2>/dev/null
@@ -257,6 +259,73 @@ if [ -x "$pkgprog" ]; then
     if [ $prc -ne 0 ] && ! grep -q '^FAIL ' <<<"$out"; then bad "krb_package exited with $prc"; fi
 else
     bad "$pkgprog is built (make -j1 $pkgprog)"
+fi
+
+
+# The package through the DLL under Wine (tests/wine/kerberos.c), x86_64
+# and i686, the KDC reached over Winsock: alice's password and kinit's
+# cache to our server with the keytab, then an MIT GSSAPI acceptor and an
+# MIT GSSAPI initiator (mit_peer) talking to the Windows program over TCP.
+peer=${MIT_PEER:-$b/native/tests/mit_peer}
+wine=$(command -v wine || command -v wine64)
+wine_kerberos() {   # ARCH ARGS...: kerberos.exe with this DLL beside it
+    local arch=$1; shift
+    mkdir -p "$dir/win-$arch"
+    cp "$b/$arch/secur32.dll" "$b/$arch/tests/kerberos.exe" "$dir/win-$arch/"
+    (cd "$dir/win-$arch" && WINEPREFIX=$dir/wineprefix WINEDEBUG=-all WINEDLLOVERRIDES="secur32=n,b;mscoree,mshtml=" \
+        SSPISHIM_TEST_REALM=$realm SSPISHIM_TEST_PASSWORD=$pw timeout 300 "$wine" ./kerberos.exe "$@" 2>>"$dir/wine-krb.err" |
+        tr -d '\r'; exit "${PIPESTATUS[0]}")
+}
+# wine_count LABEL OUTPUT: adds a Wine-style summary line to the tally.
+wine_count() {
+    local line n f t
+    line=$(grep -E '^kerberos: [0-9]+ tests executed' <<<"$2" | tail -n 1)
+    if [ -z "$line" ]; then bad "$1: no summary line (crashed or hung)"; tail -n 20 "$dir/wine-krb.err" | sed 's/^/    /'; return; fi
+    n=$(sed -E 's/^[^:]+: ([0-9]+) tests executed.*/\1/' <<<"$line")
+    f=$(sed -E 's/.*, ([0-9]+) failures\).*/\1/' <<<"$line")
+    t=$(sed -E 's/.*\(([0-9]+) marked as todo.*/\1/' <<<"$line")
+    grep 'Test failed' <<<"$2" | sed "s/^/    $1: /"
+    pass=$((pass + n - f - t)) fail=$((fail + f))
+}
+if [ -z "$wine" ]; then
+    echo "SKIP Wine: no wine"
+else
+    for arch in x86_64 i686; do
+        if ! [ -f "$b/$arch/tests/kerberos.exe" ] || ! [ -x "$peer" ]; then
+            bad "$arch: kerberos.exe and mit_peer are built"; continue
+        fi
+        # i686 needs 32-bit Wine; where it cannot run, say so (tests/wine/run.sh makes that a failure
+        # under SSPISHIM_REQUIRE_32BIT).
+        if [ $arch = i686 ] && ! (cd "$b/i686/tests" && WINEPREFIX=$dir/wineprefix WINEDEBUG=-all timeout 120 "$wine" ./kerberos.exe --probe >/dev/null 2>&1); then
+            if [ "${SSPISHIM_REQUIRE_32BIT:-0}" = 1 ]; then bad "i686: 32-bit Wine runs"; else echo "SKIP i686: 32-bit Wine cannot run here"; fi
+            continue
+        fi
+        echo "$pw" | kinit alice >/dev/null 2>&1
+        wout=$(wine_kerberos $arch)
+        wine_count "$arch in-process" "$wout"
+        rm -f "$dir/peer.port"
+        "$peer" accept "$dir/peer.port" >"$dir/peer.out" 2>&1 &
+        peer_pid=$!
+        for _ in $(seq 1 50); do [ -s "$dir/peer.port" ] && break; sleep 0.1; done
+        wout=$(wine_kerberos $arch connect "$(cat "$dir/peer.port" 2>/dev/null)")
+        wine_count "$arch to MIT" "$wout"
+        wait $peer_pid
+        sed "s/^/$arch: /" "$dir/peer.out"
+        pass=$((pass + $(grep -c '^PASS ' "$dir/peer.out"))) fail=$((fail + $(grep -c '^FAIL ' "$dir/peer.out")))
+        rm -f "$dir/win-$arch/port"
+        wine_kerberos $arch listen port >"$dir/listen.out" &
+        listen_pid=$!
+        for _ in $(seq 1 300); do [ -s "$dir/win-$arch/port" ] && break; sleep 0.1; done
+        if [ -s "$dir/win-$arch/port" ]; then
+            "$peer" initiate "$(tr -d '\r' <"$dir/win-$arch/port")" >"$dir/peer.out" 2>&1
+            sed "s/^/$arch: /" "$dir/peer.out"
+            pass=$((pass + $(grep -c '^PASS ' "$dir/peer.out"))) fail=$((fail + $(grep -c '^FAIL ' "$dir/peer.out")))
+        else
+            bad "$arch: kerberos.exe listen wrote its port"
+        fi
+        wait $listen_pid
+        wine_count "$arch from MIT" "$(cat "$dir/listen.out")"
+    done
 fi
 if [ "$fail" -ne 0 ]; then echo "    (KDC log: $dir/kdc.log)"; tail -n 20 "$dir/kdc.log" | sed 's/^/    /'; fi
 finish
