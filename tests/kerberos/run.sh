@@ -284,7 +284,8 @@ wine_count() {
     n=$(sed -E 's/^[^:]+: ([0-9]+) tests executed.*/\1/' <<<"$line")
     f=$(sed -E 's/.*, ([0-9]+) failures\).*/\1/' <<<"$line")
     t=$(sed -E 's/.*\(([0-9]+) marked as todo.*/\1/' <<<"$line")
-    grep 'Test failed' <<<"$2" | sed "s/^/    $1: /"
+    echo "$1: $line"
+    grep -E 'Test failed|Tests skipped' <<<"$2" | sed "s/^/    $1: /"
     pass=$((pass + n - f - t)) fail=$((fail + f))
 }
 if [ -z "$wine" ]; then
