@@ -63,6 +63,37 @@ static void test_package_info(void)
        "version %u rpcid %u max token %lu\n", info->wVersion, info->wRPCID, info->cbMaxToken);
     ok(!lstrcmpW(info->Comment, L"Microsoft Kerberos V1.0"), "comment %ls\n", info->Comment);
     FreeContextBuffer(info);
+    ok(!stats().host_loaded, "Wine's builtin was loaded for Kerberos: the package is not sspishim's\n");
+}
+
+/* SSPISHIM_KERBEROS=builtin, read when the DLL loads: a child process with
+ * it set finds Kerberos at Wine's builtin. */
+static void test_switch(const char *self)
+{
+    char cmd[MAX_PATH + 16];
+    STARTUPINFOA si;
+    memset(&si, 0, sizeof(si));
+    si.cb = sizeof(si);
+    PROCESS_INFORMATION pi;
+    DWORD code = 1;
+    snprintf(cmd, sizeof(cmd), "\"%s\" switch", self);
+    SetEnvironmentVariableA("SSPISHIM_KERBEROS", "builtin");
+    BOOL started = CreateProcessA(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi);
+    SetEnvironmentVariableA("SSPISHIM_KERBEROS", NULL);
+    if (!ok(started, "CreateProcess: %lu\n", GetLastError())) return;
+    WaitForSingleObject(pi.hProcess, 120000);
+    GetExitCodeProcess(pi.hProcess, &code);
+    ok(code == 0, "with SSPISHIM_KERBEROS=builtin, Kerberos was not Wine's builtin (child exit %lu)\n", code);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+}
+
+static int switch_child(void)
+{
+    PSecPkgInfoW info;
+    if (QuerySecurityPackageInfoW((SEC_WCHAR *)L"Kerberos", &info) != SEC_E_OK) return 2;
+    FreeContextBuffer(info);
+    return stats().host_loaded ? 0 : 3;
 }
 
 static void test_without_kdc(void)
@@ -378,7 +409,9 @@ static void run_tests(int argc, char **argv)
         run_listen(argv[2]);
         return;
     }
+    if (argc > 1 && !strcmp(argv[1], "switch")) exit(switch_child());
     test_package_info();
+    test_switch(argv[0]);
     test_without_kdc();
     if (!n || n >= sizeof(realm)) {
         skip("no realm (SSPISHIM_TEST_REALM): tests/kerberos/run.sh runs the rest against an MIT KDC\n");
