@@ -147,6 +147,11 @@ LONG WINAPI LsaCallAuthenticationPackage(HANDLE handle, ULONG package, void *in,
     TRACE("(%p, %lu, %p, %lu, %p, %p, %p)\n", handle, (unsigned long)package, in, (unsigned long)in_len,
           (void *)out, (void *)out_len, (void *)status);
     if (!handle_known(handle)) return STATUS_INVALID_HANDLE_;
+    /* Windows empties the outputs it is given before it checks the rest
+     * (Wine 10's negotiate test: size 0 and STATUS_SUCCESS beside
+     * STATUS_INVALID_PARAMETER for a NULL return buffer). */
+    if (out_len) *out_len = 0;
+    if (status) *status = STATUS_SUCCESS_;
     if (!out || !out_len || !status || (in_len && !in)) return STATUS_INVALID_PARAMETER_;
     LONG (WINAPI *fn)(HANDLE, ULONG, void *, ULONG, void **, ULONG *, LONG *) =
         HOST("LsaCallAuthenticationPackage", LONG (WINAPI *)(HANDLE, ULONG, void *, ULONG, void **, ULONG *, LONG *));
