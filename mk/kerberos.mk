@@ -86,3 +86,6 @@ $(MIT_PEER): $(B)/native/obj/tests/kerberos/mit_peer.o
 	@mkdir -p $(dir $@)
 	$(CC_NATIVE) -o $@ $^ -lgssapi_krb5
 WINE_LIBS_kerberos := -lws2_32
+
+# make check runs tests/kerberos/run.sh, which needs every program above.
+check: $(GSS_INTEROP) $(KRB_PACKAGE) $(MIT_PEER) $(KRB_WINE) $(KRB_FILES_DUMP)

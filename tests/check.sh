@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # sspishim — SPDX-License-Identifier: LGPL-2.1-or-later
 # make check: the Check suites (native and ASan/UBSan), the Wine suite and
-# the interop suite, each run to the end; then one total line.
+# the Kerberos, interop, conformance, layout, fuzz and dist suites, each run
+# to the end; then one total line.
 # Usage: tests/check.sh BUILD_DIR "UNIT NAMES" "WINE NAMES"
 set -u
 b=$1 unit=$2 wine=$3
@@ -32,6 +33,10 @@ fi
 [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
 "$here/interop/run.sh" "$b" 2>&1 | tee -a "$log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+# Wine's own secur32 conformance tests, builtin against sspishim, on Wine 8
+# and Wine 10 (issue 14).
+"$here/conformance/run.sh" "$b" 2>&1 | tee -a "$log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
 "$here/layout/run.sh" "$b" 2>&1 | tee -a "$log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
 "$here/fuzz/run.sh" --smoke "$b" "${FUZZ_SMOKE_SECONDS:-3}" 2>&1 | tee -a "$log"
@@ -47,6 +52,8 @@ xp=${xp:-0} xf=${xf:-1} xs=${xs:-0}
 read -r kp kf < <(sed -nE 's/^kerberos: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$log" | tail -n 1)
 kp=${kp:-0} kf=${kf:-1}
 read -r ip if_ < <(sed -nE 's/^interop: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$log" | tail -n 1)
+read -r cp cf cs < <(sed -nE 's/^conformance: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/p' "$log" | tail -n 1)
+cp=${cp:-0} cf=${cf:-1} cs=${cs:-0}
 read -r lp lf ls < <(sed -nE 's/^layout: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/p' "$log" | tail -n 1)
 lp=${lp:-0} lf=${lf:-1} ls=${ls:-0}
 read -r fp ff < <(sed -nE 's/^fuzz: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$log" | tail -n 1)
@@ -61,10 +68,11 @@ echo "unit (Check, native + ASan/UBSan + valgrind): $up passed, $uf failed"
 echo "valgrind (suites without memcheck errors or leaks): $vp passed, $vf failed"
 echo "wine: $wp passed, $wf failed, $ws skipped"
 echo "wine10 (the Wine suite on Wine 10): $xp passed, $xf failed, $xs skipped"
-echo "kerberos (core AS/TGS against a real MIT KDC): $kp passed, $kf failed"
+echo "kerberos (the package, its core and MIT peers against a real MIT KDC, natively and under Wine): $kp passed, $kf failed"
 echo "interop: $ip passed, $if_ failed"
+echo "conformance (Wine's secur32 tests, builtin against sspishim, Wine 8 and 10): $cp passed, $cf failed, $cs skipped"
 echo "layout (32/64-bit packed context): $lp passed, $lf failed, $ls skipped"
 echo "fuzz (libFuzzer smoke run, regressions replayed): $fp passed, $ff failed"
 echo "dist (release tarball, install-dev, setup from the tarball): $dp passed, $df failed, $ds skipped"
-echo "total: $((up + vp + wp + xp + kp + ip + lp + fp + dp)) passed, $((uf + vf + wf + xf + kf + if_ + lf + ff + df)) failed, $((ws + xs + ls + ds)) skipped"
+echo "total: $((up + vp + wp + xp + kp + ip + cp + lp + fp + dp)) passed, $((uf + vf + wf + xf + kf + if_ + cf + lf + ff + df)) failed, $((ws + xs + cs + ls + ds)) skipped"
 exit $rc
