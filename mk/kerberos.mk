@@ -89,3 +89,11 @@ WINE_LIBS_kerberos := -lws2_32
 
 # make check runs tests/kerberos/run.sh, which needs every program above.
 check: $(GSS_INTEROP) $(KRB_PACKAGE) $(MIT_PEER) $(KRB_WINE) $(KRB_FILES_DUMP)
+
+# Negotiate with Kerberos inside, against the same KDC and MIT's SPNEGO.
+KRB_NEGOTIATE := $(B)/native/tests/krb_negotiate
+all: $(KRB_NEGOTIATE)
+check: $(KRB_NEGOTIATE)
+$(KRB_NEGOTIATE): $(B)/native/obj/tests/kerberos/krb_negotiate.o $(B)/native/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC_NATIVE) -o $@ $^ -lgssapi_krb5 -lkrb5 -lpthread

@@ -31,4 +31,8 @@ const struct shim_package *kerberos_package(void);
 #define KERBEROS_ENV_SWITCH "SSPISHIM_KERBEROS"
 bool kerberos_delegated(void);
 
+/* For Negotiate, which falls back to NTLM: the most a credential's KDC
+ * exchanges may wait for answers (krb_kdc.h's budget), in milliseconds. */
+void kerberos_cred_limit_kdc_wait(shim_cred *cred, unsigned ms);
+
 #endif

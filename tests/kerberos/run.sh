@@ -262,6 +262,22 @@ else
 fi
 
 
+# Negotiate with Kerberos inside (krb_negotiate): Kerberos first, the
+# fallbacks to NTLM (alice in an NTLM accounts file too), MIT's SPNEGO both ways.
+negprog=${KRB_NEGOTIATE:-$b/native/tests/krb_negotiate}
+if [ -x "$negprog" ]; then
+    printf '%s:alice:%s\n' "$realm" "$pw" >"$dir/ntlm-users"
+    echo "$pw" | kinit alice >/dev/null 2>&1
+    out=$("$negprog" "$realm" "$pw" "$dir/ntlm-users" 2>&1)
+    prc=$?
+    echo "$out"
+    pass=$((pass + $(grep -c '^PASS ' <<<"$out")))
+    fail=$((fail + $(grep -c '^FAIL ' <<<"$out")))
+    if [ $prc -ne 0 ] && ! grep -q '^FAIL ' <<<"$out"; then bad "krb_negotiate exited with $prc"; fi
+else
+    bad "$negprog is built (make -j1 $negprog)"
+fi
+
 # The package through the DLL under Wine (tests/wine/kerberos.c), x86_64
 # and i686, the KDC reached over Winsock: alice's password and kinit's
 # cache to our server with the keytab, then an MIT GSSAPI acceptor and an
