@@ -176,6 +176,22 @@ done:
     return st;
 }
 
+/* A NegTokenResp from the server that is not a reject. */
+static shim_status server_resp(struct bytes_span in, struct spnego_token *t)
+{
+    int rc;
+
+    if ((rc = spnego_decode(in.p, in.len, t)) || t->kind != SPNEGO_RESP) {
+        WARN("bad NegTokenResp: %s\n", rc ? spnego_strerror(rc) : "a NegTokenInit");
+        return SHIM_E_INVALID_TOKEN;
+    }
+    if (t->neg_state == SPNEGO_REJECT) {
+        WARN("the server rejected the negotiation\n");
+        return SHIM_E_LOGON_DENIED;
+    }
+    return SHIM_OK;
+}
+
 /* The server chose plain NTLM: its CHALLENGE came bare. */
 static shim_status client_raw(struct nego_ctx *ctx, struct shim_ctx_call *c, struct bytes_span in,
                               struct bytes_writer *out)
@@ -204,16 +220,9 @@ static shim_status client_second(struct nego_ctx *ctx, struct shim_ctx_call *c, 
     bool have_mic = false;
     uint32_t attrs = 0;
     shim_status st;
-    int rc;
 
-    if ((rc = spnego_decode(in.p, in.len, &t)) || t.kind != SPNEGO_RESP) {
-        WARN("bad NegTokenResp: %s\n", rc ? spnego_strerror(rc) : "a NegTokenInit");
-        return SHIM_E_INVALID_TOKEN;
-    }
-    if (t.neg_state == SPNEGO_REJECT) {
-        WARN("the server rejected the negotiation\n");
-        return SHIM_E_LOGON_DENIED;
-    }
+    if ((st = server_resp(in, &t)))
+        return st;
     if (t.supported_mech.len && !is_ntlm(t.supported_mech)) {
         WARN("the server chose a mechanism we did not offer\n");
         return SHIM_E_INVALID_TOKEN;
@@ -261,17 +270,10 @@ static shim_status client_krb_reply(struct nego_ctx *ctx, struct shim_ctx_call *
     struct bytes_span tok;
     uint32_t attrs = 0;
     shim_status st;
-    int rc;
 
     *more = false;
-    if ((rc = spnego_decode(in.p, in.len, &t)) || t.kind != SPNEGO_RESP) {
-        WARN("bad NegTokenResp: %s\n", rc ? spnego_strerror(rc) : "a NegTokenInit");
-        return SHIM_E_INVALID_TOKEN;
-    }
-    if (t.neg_state == SPNEGO_REJECT) {
-        WARN("the server rejected the negotiation\n");
-        return SHIM_E_LOGON_DENIED;
-    }
+    if ((st = server_resp(in, &t)))
+        return st;
     if (t.supported_mech.len && is_ntlm(t.supported_mech)) {
         if (!ctx->ntlm_cred || (t.has_token && t.token.len)) {
             WARN("the server chose NTLM %s\n", ctx->ntlm_cred ? "with a token" : "which we did not offer");
@@ -329,16 +331,9 @@ static shim_status client_krb_late(struct nego_ctx *ctx, struct bytes_span in)
 {
     struct spnego_token t;
     shim_status st = SHIM_OK;
-    int rc;
 
-    if ((rc = spnego_decode(in.p, in.len, &t)) || t.kind != SPNEGO_RESP) {
-        WARN("bad NegTokenResp: %s\n", rc ? spnego_strerror(rc) : "a NegTokenInit");
-        return SHIM_E_INVALID_TOKEN;
-    }
-    if (t.neg_state == SPNEGO_REJECT) {
-        WARN("the server refused the logon\n");
-        return SHIM_E_LOGON_DENIED;
-    }
+    if ((st = server_resp(in, &t)))
+        return st;
     if (t.supported_mech.len && !nego_is_krb(t.supported_mech)) {
         WARN("unexpected final token\n");
         return SHIM_E_INVALID_TOKEN;
@@ -363,16 +358,9 @@ static shim_status client_last(struct nego_ctx *ctx, struct bytes_span in, bool 
 {
     struct spnego_token t;
     shim_status st;
-    int rc;
 
-    if ((rc = spnego_decode(in.p, in.len, &t)) || t.kind != SPNEGO_RESP) {
-        WARN("bad NegTokenResp: %s\n", rc ? spnego_strerror(rc) : "a NegTokenInit");
-        return SHIM_E_INVALID_TOKEN;
-    }
-    if (t.neg_state == SPNEGO_REJECT) {
-        WARN("the server refused the logon\n");
-        return SHIM_E_LOGON_DENIED;
-    }
+    if ((st = server_resp(in, &t)))
+        return st;
     if (t.neg_state != SPNEGO_ACCEPT_COMPLETED || (t.has_token && t.token.len) ||
         (t.supported_mech.len && !is_ntlm(t.supported_mech))) {
         WARN("unexpected final token (negState %d)\n", t.neg_state);

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pass_fail.h"
 #include "sspishim/handles.h"
 #include "sspishim/negotiate.h"
 #include "sspishim/spnego.h"
@@ -26,23 +27,8 @@
 #include "sspishim/sys.h"
 
 static const char *realm, *password;
-static int failures;
 static const struct shim_package *pkg;
 
-static void __attribute__((format(printf, 3, 4))) result(int ok, const char *name, const char *fmt, ...)
-{
-    va_list ap;
-    if (ok) {
-        printf("PASS %s\n", name);
-        return;
-    }
-    printf("FAIL %s: ", name);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-    failures++;
-}
 
 static void widen(const char *s, shim_wchar *out, size_t max)
 {

@@ -21,32 +21,15 @@
 #include <string.h>
 #include <time.h>
 
+#include "pass_fail.h"
 #include "sspishim/handles.h"
 #include "sspishim/kerberos.h"
 #include "sspishim/sspi_attrs.h"
 #include "sspishim/sys.h"
 
 static const char *realm, *password, *dead_conf;
-static int failures;
 static const struct shim_package *pkg;
 
-static void result(int ok, const char *name, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-#include <stdarg.h>
-static void result(int ok, const char *name, const char *fmt, ...)
-{
-    va_list ap;
-    if (ok) {
-        printf("PASS %s\n", name);
-        return;
-    }
-    printf("FAIL %s: ", name);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-    failures++;
-}
 
 static shim_wchar *w(const char *s)
 {
