@@ -31,11 +31,30 @@ shim_status nego_krb_client_start(struct nego_ctx *ctx, struct nego_cred *cred, 
 {
     shim_status st;
 
+    static const shim_wchar http[] = { 'H', 'T', 'T', 'P', '/' };
+    shim_wchar spn[512];
+    const shim_wchar *target = c->target;
+    size_t len;
+
     if (!cred->krb)
         return SHIM_E_NO_CREDENTIALS;
-    if (!c->target || !c->target[0])
+    if (!target || !target[0])
         return SHIM_E_TARGET_UNKNOWN;
-    st = nego_mech_step(ctx, kerberos_package(), cred->krb, c->target, nego_inner_req(c->req, false), c->datarep,
+    /* A bare host name ("www.example.com", as Wine's winhttp and wininet
+     * pass it, where Windows' pass "HTTP/www.example.com") names the web
+     * service on that host: the only callers known to send one are HTTP
+     * clients.  Anything else falls back to NTLM when the KDC knows no
+     * such service. */
+    len = wstr_len(target);
+    bool bare = len < sizeof(spn) / sizeof(spn[0]) - 6;
+    for (size_t i = 0; i < len && bare; i++)
+        bare = target[i] != '/' && target[i] != '@';
+    if (bare) {
+        memcpy(spn, http, sizeof(http));
+        memcpy(spn + 5, target, (len + 1) * sizeof(shim_wchar));
+        target = spn;
+    }
+    st = nego_mech_step(ctx, kerberos_package(), cred->krb, target, nego_inner_req(c->req, false), c->datarep,
                         NULL, token, attrs, &c->expiry);
     if (st < 0 && ctx->inner) {
         shim_object_put(ctx->inner);
