@@ -97,3 +97,20 @@ check: $(KRB_NEGOTIATE)
 $(KRB_NEGOTIATE): $(B)/native/obj/tests/kerberos/krb_negotiate.o $(B)/native/libcore.a
 	@mkdir -p $(dir $@)
 	$(CC_NATIVE) -o $@ $^ -lgssapi_krb5 -lkrb5 -lpthread
+
+# A real HTTP server with Kerberos (issue 17, point 3): Apache with
+# mod_auth_gssapi and a keytab from the test realm, started by
+# tests/kerberos/apache_krb.sh (run by run.sh).  Its clients: web_sspi, an
+# HTTP client of its own over Winsock that calls SSPI itself (Kerberos,
+# Negotiate), and the WinHTTP and WinINet programs of mk/apache.mk.
+WEB_SSPI := $(foreach a,$(ARCHES),$(B)/$(a)/tests/web_sspi.exe)
+WEB_KRB_CLIENTS := $(WEB_SSPI) $(foreach a,$(ARCHES),$(foreach p,web_winhttp web_wininet,$(B)/$(a)/tests/$(p).exe))
+all: $(WEB_SSPI)
+check-kerberos: $(WEB_KRB_CLIENTS)
+check: $(WEB_KRB_CLIENTS)
+define WEB_SSPI_ARCH
+$(B)/$(1)/tests/web_sspi.exe: $(B)/$(1)/obj/tests/kerberos/web_sspi.o
+	@mkdir -p $$(dir $$@)
+	$(CROSS_$(1))gcc -static-libgcc -o $$@ $$< -lsecur32 -lws2_32
+endef
+$(foreach a,$(ARCHES),$(eval $(call WEB_SSPI_ARCH,$(a))))

@@ -5,7 +5,8 @@
 # free port and stopped by its pid (also on failure), then
 # build/native/tests/kdc_exchange drives the exchanges over UDP and TCP,
 # and build/x86_64/tests/kdc_wine.exe does the same under Wine through the
-# DLL's Winsock transport (skipped when Wine is not installed).
+# DLL's Winsock transport (skipped when Wine is not installed); at the end
+# tests/kerberos/apache_krb.sh puts Apache with mod_auth_gssapi on the realm.
 # The system's /etc/krb5.conf is never read: KRB5_CONFIG and
 # KRB5_KDC_PROFILE point at this run's own files.
 # Ends with "kerberos: N passed, N failed".
@@ -368,5 +369,16 @@ for w in $wines; do
         wine_count "$label from MIT" "$(cat "$dir/listen.out")"
     done
 done
+# A real HTTP server with Kerberos (tests/kerberos/apache_krb.sh): Apache
+# with mod_auth_gssapi and HTTP/localhost's keys from this realm; curl,
+# then Windows programs under Wine through the DLL: SSPI's Kerberos and
+# Negotiate (Kerberos chosen, "!ntlm" too), Wine's winhttp and wininet.
+out=$(SSPISHIM_KRB_REALM=$realm SSPISHIM_KRB_PASSWORD=$pw WINEPREFIX=$dir/wineprefix \
+    "$(dirname "$0")/apache_krb.sh" "$b" 2>&1)
+echo "$out"
+pass=$((pass + $(grep -c '^PASS ' <<<"$out")))
+fail=$((fail + $(grep -c '^FAIL ' <<<"$out")))
+grep -q '^apache-krb: [0-9]* passed' <<<"$out" || bad "apache_krb.sh ran to its end"
+
 if [ "$fail" -ne 0 ]; then echo "    (KDC log: $dir/kdc.log)"; tail -n 20 "$dir/kdc.log" | sed 's/^/    /'; fi
 finish
