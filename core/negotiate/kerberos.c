@@ -54,8 +54,12 @@ shim_status nego_krb_client_start(struct nego_ctx *ctx, struct nego_cred *cred, 
         memcpy(spn + 5, target, (len + 1) * sizeof(shim_wchar));
         target = spn;
     }
-    st = nego_mech_step(ctx, kerberos_package(), cred->krb, target, nego_inner_req(c->req, false), c->datarep,
-                        NULL, token, attrs, &c->expiry);
+    /* Wine's winhttp and wininet ask for DCE style, which Windows' HTTP
+     * stacks do not and an HTTP server cannot take (RPC's three-leg,
+     * unframed Kerberos): inside Negotiate it is left out. */
+    st = nego_mech_step(ctx, kerberos_package(), cred->krb, target,
+                        nego_inner_req(c->req, false) & ~SHIM_ISC_REQ_USE_DCE_STYLE, c->datarep, NULL, token, attrs,
+                        &c->expiry);
     if (st < 0 && ctx->inner) {
         shim_object_put(ctx->inner);
         ctx->inner = NULL;
@@ -80,8 +84,9 @@ shim_status nego_krb_client_finish(struct nego_ctx *ctx, struct shim_ctx_call *c
         return SHIM_E_INVALID_TOKEN;
     }
     bytes_writer_init_heap(&none, 0x10000);
-    st = nego_mech_step(ctx, kerberos_package(), NULL, c->target, nego_inner_req(ctx->req, false), c->datarep,
-                        &t->token, &none, attrs, &c->expiry);
+    st = nego_mech_step(ctx, kerberos_package(), NULL, c->target,
+                        nego_inner_req(ctx->req, false) & ~SHIM_ISC_REQ_USE_DCE_STYLE, c->datarep, &t->token, &none,
+                        attrs, &c->expiry);
     bytes_writer_free(&none);
     if (st != SHIM_OK)
         return st < 0 ? st : SHIM_E_INVALID_TOKEN;
