@@ -36,6 +36,7 @@
  * start, nothing in the receive window.  Such a context is already in the
  * reset state and exports as it is; once one message has passed either
  * way, RESET_NEW is SEC_E_INVALID_PARAMETER and nothing changes. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,7 +151,7 @@ shim_status krb_export_context(shim_ctx *obj, int reset, uint8_t **payload, size
         goto done;
     }
     if (g->authz_len > AUTHZ_MAX) {
-        WARN("authorization-data of %zu bytes is too large to export\n", g->authz_len);
+        WARN("authorization-data of %lu bytes is too large to export\n", (unsigned long)g->authz_len);
         st = SHIM_E_INSUFFICIENT_MEMORY;
         goto done;
     }
@@ -274,7 +275,7 @@ shim_status krb_import_context(const struct shim_package *pkg, uint8_t role, con
     if (!(ctx = krb_ctx_new(pkg, server != 0, 0)))
         return SHIM_E_INSUFFICIENT_MEMORY;
     if (read_payload(&r, ctx)) {
-        WARN("a Kerberos payload of %zu bytes that does not read\n", len);
+        WARN("a Kerberos payload of %lu bytes that does not read\n", (unsigned long)len);
         shim_object_put(&ctx->hdr);   /* wipes what was read */
         return SHIM_E_INVALID_TOKEN;
     }
@@ -291,4 +292,58 @@ shim_status krb_import_context(const struct shim_package *pkg, uint8_t role, con
     TRACE("%s context of %s@%s imported\n", server ? "server" : "client", ctx->gss.cname.count ?
           ctx->gss.cname.comp[0] : "", ctx->gss.crealm);
     return SHIM_OK;
+}
+
+shim_status kerberos_payload_describe(const uint8_t *payload, size_t len, struct kerberos_payload_info *out)
+{
+    struct krb_ctx *ctx;
+    struct bytes_reader r;
+    shim_status st = SHIM_OK;
+    uint16_t version;
+    uint8_t server;
+
+    memset(out, 0, sizeof(*out));
+    bytes_reader_init(&r, payload, len);
+    version = bytes_get_u16le(&r);
+    server = bytes_get_u8(&r);
+    if (r.failed || server > 1)
+        return SHIM_E_INVALID_TOKEN;
+    if (version != PAYLOAD_VERSION)
+        return SHIM_E_UNSUPPORTED_FUNCTION;
+    /* Read into a scratch context outside the handle table, as import
+     * would, then keep only what is not secret. */
+    if (!(ctx = calloc(1, sizeof(*ctx))))
+        return SHIM_E_INSUFFICIENT_MEMORY;
+    if (read_payload(&r, ctx)) {
+        st = SHIM_E_INVALID_TOKEN;
+    } else {
+        const struct krb_gss_ctx *g = &ctx->gss;
+        out->version = version;
+        out->server = server != 0;
+        out->req = ctx->req;
+        out->attrs = ctx->attrs;
+        out->gss_flags = g->flags;
+        out->session_etype = g->session.etype;
+        out->init_subkey_etype = g->has_init_subkey ? g->init_subkey.etype : 0;
+        out->acc_subkey_etype = g->has_acc_subkey ? g->acc_subkey.etype : 0;
+        out->send_seq = g->send_seq;
+        out->recv_next = g->recv_next;
+        out->recv_window = g->recv_window;
+        out->recv_any = g->recv_any;
+        out->start_send = ctx->start_send;
+        out->start_recv = ctx->start_recv;
+        out->clock_offset = g->clock_offset;
+        krb_principal_full(&g->cname, g->crealm, out->client, sizeof(out->client));
+        krb_principal_full(&g->sname, g->srealm, out->service, sizeof(out->service));
+        snprintf(out->target, sizeof(out->target), "%s", ctx->target);
+        out->ticket_flags = g->ticket_flags;
+        out->authtime = g->authtime;
+        out->starttime = g->starttime;
+        out->endtime = g->endtime;
+        out->authz_len = g->authz_len;
+    }
+    krb_gss_ctx_free(&ctx->gss);
+    crypto_wipe(ctx, sizeof(*ctx));
+    free(ctx);
+    return st;
 }

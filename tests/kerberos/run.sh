@@ -251,12 +251,44 @@ if [ -x "$pkgprog" ]; then
     dead_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     sed -e "s/127.0.0.1:$port/127.0.0.1:$dead_port/" "$KRB5_CONFIG" >"$dir/krb5-dead.conf"
     echo "$pw" | kinit alice >/dev/null 2>&1
-    out=$("$pkgprog" "$realm" "$pw" "$dir/krb5-dead.conf" 2>&1)
+    mkdir -p "$dir/inspect"
+    out=$(KRB_PACKAGE_BLOB_DIR=$dir/inspect "$pkgprog" "$realm" "$pw" "$dir/krb5-dead.conf" 2>&1)
     prc=$?
     echo "$out"
     pass=$((pass + $(grep -c '^PASS ' <<<"$out")))
     fail=$((fail + $(grep -c '^FAIL ' <<<"$out")))
     if [ $prc -ne 0 ] && ! grep -q '^FAIL ' <<<"$out"; then bad "krb_package exited with $prc"; fi
+    # tools/sspishim-inspect on the server's Kerberos blob krb_package left:
+    # it verifies, names the client, the service and the etypes, and prints
+    # none of the context's keys (krb_package wrote them in hex beside it).
+    insp=$b/native/sspishim-inspect
+    if [ -x "$insp" ] && [ -s "$dir/inspect/kerberos.blob" ]; then
+        iout=$("$insp" --key "$dir/inspect/machine.key" "$dir/inspect/kerberos.blob" 2>&1)
+        echo "$iout" | sed 's/^/    inspect: /'
+        if grep -q '^verdict *yes' <<<"$iout" && grep -q '^package *Kerberos' <<<"$iout" &&
+            grep -q "^client *alice@$realm" <<<"$iout" && grep -q "^service *HTTP/localhost@$realm" <<<"$iout" &&
+            grep -q '^session key *aes' <<<"$iout" && grep -q '^sequence .*RESET_NEW allowed' <<<"$iout"; then
+            ok "inspect: a Kerberos blob verifies and its payload is described (names, etypes, sequence numbers)"
+        else
+            bad "inspect: a Kerberos blob described"
+        fi
+        leaked=0 nkeys=0
+        flat=$(tr -d ' \n' <<<"$iout" | tr 'A-F' 'a-f')
+        while read -r k; do
+            [ -n "$k" ] || continue
+            nkeys=$((nkeys + 1))
+            for ((i = 0; i + 8 <= ${#k}; i += 8)); do
+                grep -q "${k:i:8}" <<<"$flat" && leaked=$((leaked + 1))
+            done
+        done <"$dir/inspect/kerberos.keys"
+        if [ $nkeys -ge 1 ] && [ $leaked -eq 0 ]; then
+            ok "inspect: none of the context's $nkeys keys printed (no 4-byte run of any)"
+        else
+            bad "inspect: key bytes printed ($leaked runs of $nkeys keys)"
+        fi
+    else
+        bad "inspect: $insp is built and krb_package wrote a Kerberos blob"
+    fi
 else
     bad "$pkgprog is built (make -j1 $pkgprog)"
 fi
