@@ -10,11 +10,12 @@
  *   | u64 send_seq | u64 recv_next | u64 recv_window | u8 recv_any
  *   | u64 start send | u64 start recv      the sequence state the handshake
  *                                          left (for a later RESET_NEW)
- *   | i64 clock offset (seconds, the KDC's clock minus ours)
+ *   | i64 clock offset (seconds, the KDC's clock minus ours; within 100 years)
  *   | client realm | client principal | server realm | server principal
  *       realm: a string; principal: i32 name-type, u8 count (<= 4), count
  *       strings; string: u16 length (< 256), the UTF-8 bytes, no NUL
- *   | u32 ticket flags | i64 authtime | i64 starttime | i64 endtime (Unix)
+ *   | u32 ticket flags | i64 authtime | i64 starttime | i64 endtime (Unix
+ *     seconds, 1970 to 9999)
  *   | u32 authorization-data length (<= 64 KiB), its DER bytes
  *   | target: a string (the client's SPN; empty for a server)
  *
@@ -201,6 +202,16 @@ done:
     return SHIM_OK;
 }
 
+/* KerberosTime is a GeneralizedTime: 1970 to 9999 as Unix seconds, so
+ * that its FILETIME (krb_filetime) cannot overflow. */
+#define TIME_MAX          253402300799LL
+#define CLOCK_OFFSET_MAX  (100LL * 366 * 86400)
+
+static bool time_ok(int64_t t)
+{
+    return t >= 0 && t <= TIME_MAX;
+}
+
 /* Everything after the version, into ctx; nonzero when anything is out of
  * bounds, unknown or left over. */
 static int read_payload(struct bytes_reader *r, struct krb_ctx *ctx)
@@ -229,7 +240,7 @@ static int read_payload(struct bytes_reader *r, struct krb_ctx *ctx)
     ctx->start_send = bytes_get_u64le(r);
     ctx->start_recv = bytes_get_u64le(r);
     g->clock_offset = (int64_t)bytes_get_u64le(r);
-    if (r->failed || any > 1)
+    if (r->failed || any > 1 || g->clock_offset > CLOCK_OFFSET_MAX || g->clock_offset < -CLOCK_OFFSET_MAX)
         return -1;
     g->recv_any = any != 0;
     if (get_str(r, g->crealm) || get_principal(r, &g->cname) || get_str(r, g->srealm) ||
@@ -240,7 +251,8 @@ static int read_payload(struct bytes_reader *r, struct krb_ctx *ctx)
     g->starttime = (int64_t)bytes_get_u64le(r);
     g->endtime = (int64_t)bytes_get_u64le(r);
     authz_len = bytes_get_u32le(r);
-    if (r->failed || authz_len > AUTHZ_MAX || authz_len > bytes_remaining(r))
+    if (r->failed || !time_ok(g->authtime) || !time_ok(g->starttime) || !time_ok(g->endtime) ||
+        authz_len > AUTHZ_MAX || authz_len > bytes_remaining(r))
         return -1;
     if (authz_len) {
         if (!(g->authz = malloc(authz_len)))
