@@ -89,3 +89,8 @@ WINE_LIBS_kerberos := -lws2_32
 
 # make check runs tests/kerberos/run.sh, which needs every program above.
 check: $(GSS_INTEROP) $(KRB_PACKAGE) $(MIT_PEER) $(KRB_WINE) $(KRB_FILES_DUMP)
+# ... and under ASan/UBSan, for a run by hand (export and import included):
+#   KRB_PACKAGE=build/asan/tests/krb_package tests/kerberos/run.sh build
+$(B)/asan/tests/krb_package: $(B)/asan/obj/tests/kerberos/krb_package.o $(B)/asan/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC_NATIVE) $(SAN) -o $@ $^ -lgssapi_krb5 -lkrb5 -lpthread
