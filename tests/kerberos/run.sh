@@ -358,7 +358,20 @@ else
         fi
         wait $listen_pid
         wine_count "$arch from MIT" "$(cat "$dir/listen.out")"
+        [ $arch = i686 ] && cross=1
     done
+    # A Kerberos server context handed across architectures: exported by
+    # one build, imported by the other's worker (same prefix, same machine
+    # key), which decrypts, replies and impersonates.
+    if [ "${cross:-0}" = 1 ] && [ -f "$dir/win-x86_64/kerberos.exe" ]; then
+        for pair in "x86_64 i686" "i686 x86_64"; do
+            from=${pair% *} to=${pair#* }
+            worker=$(WINEPREFIX=$dir/wineprefix "$wine" winepath -w "$dir/win-$to/kerberos.exe" 2>/dev/null | tr -d '\r')
+            echo "$pw" | kinit alice >/dev/null 2>&1
+            wout=$(wine_kerberos $from handoff "$worker")
+            wine_count "$from hands off to $to" "$wout"
+        done
+    fi
 fi
 if [ "$fail" -ne 0 ]; then echo "    (KDC log: $dir/kdc.log)"; tail -n 20 "$dir/kdc.log" | sed 's/^/    /'; fi
 finish

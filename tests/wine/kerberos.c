@@ -14,7 +14,9 @@
  *                                port it listens on goes into FILE;
  *   kerberos.exe export-child    (run by the test itself) the worker a
  *                                server hands its exported context to: the
- *                                blob over a pipe, the token by DuplicateHandle.
+ *                                blob over a pipe, the token by DuplicateHandle;
+ *   kerberos.exe handoff WORKER  only the hand-off, to WORKER: the twin built
+ *                                for the other architecture (run.sh).
  * Over TCP every token is a 4-byte big-endian length and its bytes. */
 #define TEST_NAME "kerberos"
 #include <winsock2.h>
@@ -763,6 +765,11 @@ static void run_tests(int argc, char **argv)
     }
     if (argc > 1 && !strcmp(argv[1], "switch")) exit(switch_child());
     if (argc > 1 && !strcmp(argv[1], "export-child")) exit(export_child());
+    if (argc > 2 && !strcmp(argv[1], "handoff")) {
+        if (!n || n >= sizeof(realm)) skip("no realm (SSPISHIM_TEST_REALM)\n");
+        else test_export_cross_process(argv[2]);
+        return;
+    }
     test_package_info();
     test_switch(argv[0]);
     test_without_kdc();
