@@ -89,6 +89,31 @@ WINE_LIBS_kerberos := -lws2_32
 
 # make check runs tests/kerberos/run.sh, which needs every program above.
 check: $(GSS_INTEROP) $(KRB_PACKAGE) $(MIT_PEER) $(KRB_WINE) $(KRB_FILES_DUMP)
+
+# Negotiate with Kerberos inside, against the same KDC and MIT's SPNEGO.
+KRB_NEGOTIATE := $(B)/native/tests/krb_negotiate
+all: $(KRB_NEGOTIATE)
+check: $(KRB_NEGOTIATE)
+$(KRB_NEGOTIATE): $(B)/native/obj/tests/kerberos/krb_negotiate.o $(B)/native/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC_NATIVE) -o $@ $^ -lgssapi_krb5 -lkrb5 -lpthread
+
+# A real HTTP server with Kerberos (issue 17, point 3): Apache with
+# mod_auth_gssapi and a keytab from the test realm, started by
+# tests/kerberos/apache_krb.sh (run by run.sh).  Its clients: web_sspi, an
+# HTTP client of its own over Winsock that calls SSPI itself (Kerberos,
+# Negotiate), and the WinHTTP and WinINet programs of mk/apache.mk.
+WEB_SSPI := $(foreach a,$(ARCHES),$(B)/$(a)/tests/web_sspi.exe)
+WEB_KRB_CLIENTS := $(WEB_SSPI) $(foreach a,$(ARCHES),$(foreach p,web_winhttp web_wininet,$(B)/$(a)/tests/$(p).exe))
+all: $(WEB_SSPI)
+check-kerberos: $(WEB_KRB_CLIENTS)
+check: $(WEB_KRB_CLIENTS)
+define WEB_SSPI_ARCH
+$(B)/$(1)/tests/web_sspi.exe: $(B)/$(1)/obj/tests/kerberos/web_sspi.o
+	@mkdir -p $$(dir $$@)
+	$(CROSS_$(1))gcc -static-libgcc -o $$@ $$< -lsecur32 -lws2_32
+endef
+$(foreach a,$(ARCHES),$(eval $(call WEB_SSPI_ARCH,$(a))))
 # ... and under ASan/UBSan, for a run by hand (export and import included):
 #   KRB_PACKAGE=build/asan/tests/krb_package tests/kerberos/run.sh build
 $(B)/asan/tests/krb_package: $(B)/asan/obj/tests/kerberos/krb_package.o $(B)/asan/libcore.a

@@ -14,20 +14,21 @@ int krb_kdc_send(const struct krb_kdc_config *cfg, int tcp, size_t *kdc, const u
                  uint8_t **reply, size_t *reply_len)
 {
     krb_kdc_send_fn transport;
-    unsigned spent = 0;
+    unsigned spent = 0, budget;
 
     if (!cfg || !cfg->kdcs || !cfg->n_kdcs || !kdc || !req || !len || !reply || !reply_len)
         return KRB_E_STATE;
     *reply = NULL, *reply_len = 0;
     transport = cfg->send ? cfg->send : sys_kdc_send;
+    budget = cfg->budget_ms ? cfg->budget_ms : KRB_KDC_BUDGET_MS;
     if (len > KRB_KDC_UDP_REQUEST_MAX) tcp = 1;
     for (size_t pass = 0; pass < KRB_KDC_PASSES; pass++) {
         for (size_t i = 0; i < cfg->n_kdcs; i++) {
             size_t at = (*kdc + i) % cfg->n_kdcs;
             const struct krb_kdc_addr *a = &cfg->kdcs[at];
             unsigned wait = krb_kdc_pass_ms[pass];
-            if (spent >= KRB_KDC_BUDGET_MS) return KRB_E_KDC_UNREACHABLE;
-            if (wait > KRB_KDC_BUDGET_MS - spent) wait = KRB_KDC_BUDGET_MS - spent;
+            if (spent >= budget) return KRB_E_KDC_UNREACHABLE;
+            if (wait > budget - spent) wait = budget - spent;
             switch (transport(a->host, a->port ? a->port : KRB_KDC_PORT, tcp, req, len, wait, reply, reply_len)) {
             case SYS_KDC_OK:
                 if (*reply && *reply_len) {

@@ -34,6 +34,7 @@ struct krb_cred {
     bool have_tgt;
     struct krb_creds tgt;
     int64_t clock_offset;              /* the KDC's clock minus ours, from the cache */
+    unsigned kdc_budget_ms;            /* 0: the transport's default (krb_kdc.h) */
     struct krb_creds tickets[KRB_PKG_TICKETS];
     unsigned n_tickets, next_ticket;
 };
@@ -59,8 +60,8 @@ shim_status krb_realm_default(char out[KRB_STR_MAX]);
  * fallback when it maps nothing. */
 void krb_realm_for_host(const char *host, const char *fallback, char out[KRB_STR_MAX]);
 /* Runs an AS or TGS exchange with realm's KDCs as krb5.conf names them. */
-int krb_realm_run_as(const char *realm, struct krb_as *as);
-int krb_realm_run_tgs(const char *realm, struct krb_tgs *tgs);
+int krb_realm_run_as(const char *realm, unsigned budget_ms, struct krb_as *as);
+int krb_realm_run_tgs(const char *realm, unsigned budget_ms, struct krb_tgs *tgs);
 /* What a krb_status means to an SSPI caller. */
 shim_status krb_sec_status(int krb_status);
 

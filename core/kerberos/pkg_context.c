@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "sspishim/crypto.h"
+#include "sspishim/ctx_token.h"
 #include "sspishim/debug.h"
 #include "sspishim/krb_keytab.h"
 #include "sspishim/token_buffer.h"
@@ -493,34 +494,20 @@ static sys_token ctx_token(struct krb_ctx *ctx)
 shim_status krb_impersonate(shim_ctx *obj)
 {
     struct krb_ctx *ctx = krb_ctx_from(obj);
-    sys_token t;
 
-    if (!ctx)
-        return SHIM_E_INVALID_HANDLE;
-    if (!(t = ctx_token(ctx)))
-        return SHIM_E_NO_IMPERSONATION;
-    return sys_impersonate(t) ? SHIM_E_NO_IMPERSONATION : SHIM_OK;
+    return ctx ? ctx_token_impersonate(ctx_token(ctx)) : SHIM_E_INVALID_HANDLE;
 }
 
 shim_status krb_revert(shim_ctx *obj)
 {
     struct krb_ctx *ctx = krb_ctx_from(obj);
 
-    if (!ctx)
-        return SHIM_E_INVALID_HANDLE;
-    if (!ctx->server)
-        return SHIM_E_NO_IMPERSONATION;
-    return sys_revert() ? SHIM_E_INTERNAL_ERROR : SHIM_OK;
+    return ctx ? ctx_token_revert(ctx->server) : SHIM_E_INVALID_HANDLE;
 }
 
 shim_status krb_query_token(shim_ctx *obj, void **token)
 {
     struct krb_ctx *ctx = krb_ctx_from(obj);
-    sys_token t;
 
-    if (!ctx)
-        return SHIM_E_INVALID_HANDLE;
-    if (!(t = ctx_token(ctx)))
-        return SHIM_E_NO_IMPERSONATION;
-    return sys_token_duplicate_for_caller(t, token) ? SHIM_E_INTERNAL_ERROR : SHIM_OK;
+    return ctx ? ctx_token_for_caller(ctx_token(ctx), token) : SHIM_E_INVALID_HANDLE;
 }

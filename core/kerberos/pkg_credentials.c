@@ -227,7 +227,7 @@ static shim_status tgt_from_password(struct krb_cred *c)
         return SHIM_E_NO_CREDENTIALS;
     if ((rc = krb_as_init(&as, c->user, c->realm, c->password, c->password_len, NULL, 0)) != KRB_OK)
         return krb_sec_status(rc);
-    rc = krb_realm_run_as(c->realm, &as);
+    rc = krb_realm_run_as(c->realm, c->kdc_budget_ms, &as);
     if (rc == KRB_OK) {
         krb_as_take_tgt(&as, &c->tgt);
         c->have_tgt = true;
@@ -347,7 +347,7 @@ shim_status krb_cred_service_ticket(struct krb_cred *c, const char *target, stru
         goto done;
     }
     tgs.clock_offset = c->clock_offset;
-    rc = krb_realm_run_tgs(c->tgt.crealm, &tgs);
+    rc = krb_realm_run_tgs(c->tgt.crealm, c->kdc_budget_ms, &tgs);
     if (rc == KRB_OK) {
         krb_tgs_take_creds(&tgs, &got);
         if (!(st = copy_creds(&got, out)))
@@ -387,4 +387,12 @@ shim_status krb_query_credentials_attributes(shim_cred *obj, uint32_t attr, void
     if (st)
         return st;
     return (names->sUserName = krb_caller_wstr(text)) ? SHIM_OK : SHIM_E_INSUFFICIENT_MEMORY;
+}
+
+void kerberos_cred_limit_kdc_wait(shim_cred *obj, unsigned ms)
+{
+    struct krb_cred *c = krb_cred_from(obj);
+
+    if (c)
+        c->kdc_budget_ms = ms;
 }

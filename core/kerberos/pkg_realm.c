@@ -44,7 +44,7 @@ void krb_realm_for_host(const char *host, const char *fallback, char out[KRB_STR
     krb_conf_free(&conf);
 }
 
-static int run(const char *realm, krb_step_fn step, void *exchange)
+static int run(const char *realm, unsigned budget_ms, krb_step_fn step, void *exchange)
 {
     struct krb_conf conf;
     struct krb_conf_kdc kdcs[KDCS_MAX];
@@ -71,6 +71,7 @@ static int run(const char *realm, krb_step_fn step, void *exchange)
     cfg.kdcs = addrs;
     cfg.n_kdcs = n;
     cfg.tcp_only = krb_conf_udp_preference_limit(&conf) == 1;
+    cfg.budget_ms = budget_ms;
     st = krb_kdc_run(&cfg, step, exchange);
     krb_conf_free(&conf);
     TRACE("exchange with %s: %s\n", realm, krb_status_text(st));
@@ -87,14 +88,14 @@ static int tgs_step(void *x, const uint8_t *in, size_t len, struct bytes_writer 
     return krb_tgs_step(x, in, len, out);
 }
 
-int krb_realm_run_as(const char *realm, struct krb_as *as)
+int krb_realm_run_as(const char *realm, unsigned budget_ms, struct krb_as *as)
 {
-    return run(realm, as_step, as);
+    return run(realm, budget_ms, as_step, as);
 }
 
-int krb_realm_run_tgs(const char *realm, struct krb_tgs *tgs)
+int krb_realm_run_tgs(const char *realm, unsigned budget_ms, struct krb_tgs *tgs)
 {
-    return run(realm, tgs_step, tgs);
+    return run(realm, budget_ms, tgs_step, tgs);
 }
 
 /* As Windows' Kerberos package answers (SEC_E_* from the KDC's and the

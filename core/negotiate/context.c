@@ -44,7 +44,7 @@ static void ctx_destroy(struct shim_object *obj)
     struct nego_ctx *ctx = (struct nego_ctx *)obj;
 
     if (ctx->inner) {
-        NTLM_OPS->delete_context(ctx->inner);
+        ctx->inner->pkg->ops->delete_context(ctx->inner);
         shim_object_put(ctx->inner);
     }
     shim_object_put(ctx->ntlm_cred);
@@ -125,9 +125,9 @@ uint32_t nego_outer_attrs(uint32_t req, uint32_t inner_attrs)
 
 /* ---- the mechanism ------------------------------------------------------------- */
 
-shim_status nego_ntlm_step(struct nego_ctx *ctx, shim_cred *cred, const shim_wchar *target, uint32_t req,
-                           uint32_t datarep, const struct bytes_span *in, struct bytes_writer *out,
-                           uint32_t *attrs, int64_t *expiry)
+shim_status nego_mech_step(struct nego_ctx *ctx, const struct shim_package *mech, shim_cred *cred,
+                           const shim_wchar *target, uint32_t req, uint32_t datarep, const struct bytes_span *in,
+                           struct bytes_writer *out, uint32_t *attrs, int64_t *expiry)
 {
     uint8_t *scratch = malloc(NTLM_MESSAGE_LIMIT);
     struct shim_buffer ib = { 0, SHIM_BUFFER_TOKEN, NULL }, ob = { NTLM_MESSAGE_LIMIT, SHIM_BUFFER_TOKEN, scratch };
@@ -146,7 +146,7 @@ shim_status nego_ntlm_step(struct nego_ctx *ctx, shim_cred *cred, const shim_wch
         ib.cb = (uint32_t)in->len;
         ib.pv = (void *)in->p;
     }
-    st = ctx->server ? NTLM_OPS->accept_context(&c) : NTLM_OPS->initialize_context(&c);
+    st = ctx->server ? mech->ops->accept_context(&c) : mech->ops->initialize_context(&c);
     if (st >= 0) {
         if (c.new_ctx)
             ctx->inner = c.new_ctx;
@@ -222,8 +222,16 @@ shim_status nego_query_context_attributes(shim_ctx *obj, uint32_t attr, void *bu
     case SHIM_ATTR_SIZES: {
         struct shim_ctx_sizes *s = buf;
         /* Once a mechanism is chosen and done, Windows answers with its
-         * sizes: NTLM's token (Wine's negotiate test checks 2888). */
-        s->cbMaxToken = done ? NTLM_PKG_MAX_TOKEN : NEGOTIATE_PKG_MAX_TOKEN;
+         * sizes (Wine's negotiate test checks NTLM's 2888). */
+        if (done && ctx->inner) {
+            shim_ctx *inner = ctx->inner;
+            shim_object_ref(inner);
+            sys_mutex_unlock(&ctx->lock);
+            st = inner->pkg->ops->query_context_attributes(inner, attr, buf);
+            shim_object_put(inner);
+            return st;
+        }
+        s->cbMaxToken = NEGOTIATE_PKG_MAX_TOKEN;
         s->cbMaxSignature = 16;
         s->cbBlockSize = 0;
         s->cbSecurityTrailer = 16;
@@ -238,7 +246,10 @@ shim_status nego_query_context_attributes(shim_ctx *obj, uint32_t attr, void *bu
         return pkginfo(negotiate_package(), &((struct shim_ctx_package_info *)buf)->PackageInfo);
     case SHIM_ATTR_NEGOTIATION_INFO: {
         struct shim_ctx_negotiation_info *n = buf;
-        if ((st = pkginfo(ntlm_package(), &n->PackageInfo)) == SHIM_OK)
+        sys_mutex_lock(&ctx->lock);
+        const struct shim_package *chosen = ctx->inner ? ctx->inner->pkg : ntlm_package();
+        sys_mutex_unlock(&ctx->lock);
+        if ((st = pkginfo(chosen, &n->PackageInfo)) == SHIM_OK)
             n->NegotiationState = done ? SHIM_NEGOTIATION_COMPLETE : SHIM_NEGOTIATION_IN_PROGRESS;
         return st;
     }
@@ -263,7 +274,7 @@ shim_status nego_query_context_attributes(shim_ctx *obj, uint32_t attr, void *bu
         if (!(inner = inner_of(obj, true, &st)))
             return st ? st : SHIM_E_UNSUPPORTED_FUNCTION;
     }
-    st = NTLM_OPS->query_context_attributes(inner, attr, buf);
+    st = inner->pkg->ops->query_context_attributes(inner, attr, buf);
     shim_object_put(inner);
     return st;
 }
@@ -275,7 +286,7 @@ shim_status nego_impersonate(shim_ctx *obj)
 
     if (!inner)
         return st ? st : SHIM_E_NO_IMPERSONATION;
-    st = NTLM_OPS->impersonate(inner);
+    st = inner->pkg->ops->impersonate(inner);
     shim_object_put(inner);
     return st;
 }
@@ -287,7 +298,7 @@ shim_status nego_revert(shim_ctx *obj)
 
     if (!inner)
         return st ? st : SHIM_E_NO_IMPERSONATION;
-    st = NTLM_OPS->revert(inner);
+    st = inner->pkg->ops->revert(inner);
     shim_object_put(inner);
     return st;
 }
@@ -299,7 +310,7 @@ shim_status nego_query_token(shim_ctx *obj, void **token)
 
     if (!inner)
         return st ? st : SHIM_E_NO_IMPERSONATION;
-    st = NTLM_OPS->query_token(inner, token);
+    st = inner->pkg->ops->query_token(inner, token);
     shim_object_put(inner);
     return st;
 }
@@ -324,7 +335,7 @@ shim_status nego_make_signature(shim_ctx *obj, uint32_t qop, struct shim_buffer_
 
     if (!inner)
         return st;
-    st = NTLM_OPS->make_signature(inner, qop, msg, seq);
+    st = inner->pkg->ops->make_signature(inner, qop, msg, seq);
     shim_object_put(inner);
     return st;
 }
@@ -336,7 +347,7 @@ shim_status nego_verify_signature(shim_ctx *obj, struct shim_buffer_desc *msg, u
 
     if (!inner)
         return st;
-    st = NTLM_OPS->verify_signature(inner, msg, seq, qop);
+    st = inner->pkg->ops->verify_signature(inner, msg, seq, qop);
     shim_object_put(inner);
     return st;
 }
@@ -348,7 +359,7 @@ shim_status nego_encrypt(shim_ctx *obj, uint32_t qop, struct shim_buffer_desc *m
 
     if (!inner)
         return st;
-    st = NTLM_OPS->encrypt(inner, qop, msg, seq);
+    st = inner->pkg->ops->encrypt(inner, qop, msg, seq);
     shim_object_put(inner);
     return st;
 }
@@ -360,7 +371,7 @@ shim_status nego_decrypt(shim_ctx *obj, struct shim_buffer_desc *msg, uint32_t s
 
     if (!inner)
         return st;
-    st = NTLM_OPS->decrypt(inner, msg, seq, qop);
+    st = inner->pkg->ops->decrypt(inner, msg, seq, qop);
     shim_object_put(inner);
     return st;
 }

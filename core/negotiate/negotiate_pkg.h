@@ -10,6 +10,7 @@
 
 #include "sspishim/token_buffer.h"
 #include "sspishim/bytes.h"
+#include "sspishim/kerberos.h"
 #include "sspishim/negotiate.h"
 #include "sspishim/ntlm.h"
 #include "sspishim/registry.h"
@@ -24,7 +25,8 @@
 
 struct nego_cred {
     struct shim_object hdr;            /* first: the handle table's view */
-    shim_cred *ntlm;                   /* the NTLM credential; one reference */
+    shim_cred *ntlm;                   /* the NTLM credential (one reference), NULL when excluded */
+    shim_cred *krb;                    /* the Kerberos credential, NULL when there is none */
 };
 
 struct nego_cred *nego_cred_from(shim_cred *obj);
@@ -39,6 +41,7 @@ shim_status nego_query_credentials_attributes(shim_cred *cred, uint32_t attr, vo
 /* ---- contexts (context.c) ----------------------------------------------------- */
 
 enum nego_state {
+    NEGO_CLIENT_KRB_SENT,              /* NegTokenInit with Kerberos' AP-REQ sent */
     NEGO_CLIENT_INIT_SENT,             /* NegTokenInit with NTLM's NEGOTIATE sent */
     NEGO_CLIENT_AUTH_SENT,             /* AUTHENTICATE (and our MIC) sent: the verdict is next */
     NEGO_SERVER_WAIT_TOKEN,            /* NTLM chosen without its first token: NEGOTIATE next */
@@ -61,6 +64,8 @@ struct nego_ctx {
     size_t mech_types_len;
     bool mic_required;                 /* the mechanism was not the initiator's first choice */
     bool mic_sent, mic_rcvd;
+    bool krb_wait_ap_rep;              /* client: Kerberos asked for mutual authentication */
+    struct bytes_span chosen_oid;      /* server: the Kerberos OID the client named (static) */
     /* Client established at its AUTHENTICATE: the server's last token may
      * still come, with a MIC over these mechTypes at this number. */
     uint8_t *late_mechs;
@@ -80,9 +85,10 @@ void nego_ctx_fail(struct nego_ctx *ctx);
 /* One step of the NTLM context: in is its input message (NULL: none), its
  * output message is appended to out.  The first step, with cred, creates
  * ctx->inner.  *attrs and *expiry as NTLM reports them. */
-shim_status nego_ntlm_step(struct nego_ctx *ctx, shim_cred *cred, const shim_wchar *target, uint32_t req,
-                           uint32_t datarep, const struct bytes_span *in, struct bytes_writer *out,
-                           uint32_t *attrs, int64_t *expiry);
+shim_status nego_mech_step(struct nego_ctx *ctx, const struct shim_package *mech, shim_cred *cred,
+                           const shim_wchar *target, uint32_t req, uint32_t datarep, const struct bytes_span *in,
+                           struct bytes_writer *out, uint32_t *attrs, int64_t *expiry);
+#define nego_ntlm_step(ctx, ...) nego_mech_step((ctx), ntlm_package(), __VA_ARGS__)
 
 /* The request flags NTLM is given: the caller's, less ALLOCATE_MEMORY
  * (our buffers, not the caller's), and on the client INTEGRITY always, so
@@ -102,6 +108,19 @@ shim_status nego_make_signature(shim_ctx *ctx, uint32_t qop, struct shim_buffer_
 shim_status nego_verify_signature(shim_ctx *ctx, struct shim_buffer_desc *msg, uint32_t seq, uint32_t *qop);
 shim_status nego_encrypt(shim_ctx *ctx, uint32_t qop, struct shim_buffer_desc *msg, uint32_t seq);
 shim_status nego_decrypt(shim_ctx *ctx, struct shim_buffer_desc *msg, uint32_t seq, uint32_t *qop);
+
+/* ---- Kerberos inside (kerberos.c) ---------------------------------------------- */
+
+bool nego_is_krb(struct bytes_span oid);
+bool nego_inner_is_krb(const struct nego_ctx *ctx);
+shim_status nego_krb_client_start(struct nego_ctx *ctx, struct nego_cred *cred, struct shim_ctx_call *c,
+                                  struct bytes_writer *token, uint32_t *attrs);
+shim_status nego_krb_client_finish(struct nego_ctx *ctx, struct shim_ctx_call *c, const struct spnego_token *t,
+                                   uint32_t *attrs);
+shim_status nego_krb_make_mic(struct nego_ctx *ctx, struct bytes_writer *out);
+shim_status nego_krb_check_mic(struct nego_ctx *ctx, struct bytes_span mic);
+shim_status nego_krb_accept(struct nego_ctx *ctx, struct nego_cred *cred, struct shim_ctx_call *c,
+                            struct bytes_span ap_req, struct bytes_writer *out);
 
 /* ---- the handshake (client.c, server.c) ---------------------------------------- */
 

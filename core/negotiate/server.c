@@ -11,11 +11,21 @@
  * - A bare NTLMSSP NEGOTIATE instead of a NegTokenInit is plain NTLM from
  *   then on, tokens unwrapped both ways, as Windows' Negotiate accepts it
  *   (and as Wine's builtin Negotiate clients send).
- * - NTLM is the only mechanism accepted.  When the client lists it but not
- *   first (Kerberos first, typically), the answer is request-mic with NTLM
- *   and no token (RFC 4178 5, MS-SPNG 3.2.5.2); the client's NTLM
- *   NEGOTIATE comes next, and its mechListMIC becomes mandatory.  A list
- *   without NTLM is SEC_E_INVALID_TOKEN: there is nothing to negotiate.
+ * - Kerberos first: a NegTokenInit whose first mechanism is Kerberos
+ *   (RFC 4121's OID or Microsoft's) with its AP-REQ is answered at once,
+ *   when the server's credential has Kerberos (a keytab:
+ *   core/kerberos/pkg_context.c): accept-completed, the client's OID,
+ *   the AP-REP when mutual authentication was asked, no mechListMIC (the
+ *   client's first choice, RFC 4178 5) -> SEC_E_OK.  A bare Kerberos
+ *   AP-REQ (GSS framed, no SPNEGO) is taken as Windows takes it and
+ *   answered with a bare AP-REP.  When Kerberos cannot accept the token
+ *   (no keytab entry, a bad or replayed ticket), NTLM is chosen if the
+ *   client lists it, as below; otherwise Kerberos' answer is the result.
+ * - Otherwise NTLM.  When the client lists it but not first (Kerberos
+ *   first, typically), the answer is request-mic with NTLM and no token
+ *   (RFC 4178 5, MS-SPNG 3.2.5.2); the client's NTLM NEGOTIATE comes
+ *   next, and its mechListMIC becomes mandatory.  A list without NTLM or a
+ *   usable Kerberos is SEC_E_INVALID_TOKEN: there is nothing to negotiate.
  * - The client's mechListMIC is checked when sent, and must be sent when
  *   required: after request-mic, and whenever the client's NTLM
  *   AUTHENTICATE carried a MIC (such a client always sends a mechListMIC,
@@ -33,6 +43,7 @@
 
 #include "sspishim/crypto.h"
 #include "sspishim/debug.h"
+#include "sspishim/krb_gss.h"
 
 #include "negotiate_pkg.h"
 
@@ -43,6 +54,23 @@ static const struct bytes_span ntlm_mech = { spnego_oid_ntlm, sizeof(spnego_oid_
 static bool is_ntlm(struct bytes_span oid)
 {
     return oid.len == sizeof(spnego_oid_ntlm) && !memcmp(oid.p, spnego_oid_ntlm, oid.len);
+}
+
+/* A GSS-framed Kerberos AP-REQ, not wrapped in SPNEGO. */
+static bool is_bare_ap_req(struct bytes_span in)
+{
+    struct bytes_span inner;
+    uint16_t tok;
+
+    return in.len && in.p[0] == 0x60 && !krb_gss_frame_decode(in, &tok, &inner) && tok == KRB_GSS_TOK_AP_REQ;
+}
+
+/* Our copy of the Kerberos OID the client named, to name it back. */
+static struct bytes_span krb_oid_like(struct bytes_span oid)
+{
+    if (!memcmp(oid.p, spnego_oid_mskrb5, SPNEGO_OID_KRB5_LEN))
+        return (struct bytes_span){ spnego_oid_mskrb5, SPNEGO_OID_KRB5_LEN };
+    return (struct bytes_span){ spnego_oid_krb5, SPNEGO_OID_KRB5_LEN };
 }
 
 /* NTLM's first step; ctx->inner is created.  Its CHALLENGE goes to out. */
@@ -90,8 +118,40 @@ static shim_status server_first(struct shim_ctx_call *c)
         ctx->state = NEGO_SERVER_CHALLENGE_SENT;
         goto send;
     }
+    if (is_bare_ap_req(in)) {
+        TRACE("bare Kerberos AP-REQ: plain Kerberos\n");
+        ctx->raw = true;
+        if ((st = nego_krb_accept(ctx, cred, c, in, &out)))
+            goto done;
+        goto accepted;
+    }
     if ((rc = spnego_decode(in.p, in.len, &t)) || t.kind != SPNEGO_INIT) {
         WARN("bad NegTokenInit: %s\n", rc ? spnego_strerror(rc) : "a NegTokenResp");
+        st = SHIM_E_INVALID_TOKEN;
+        goto done;
+    }
+    if (t.n_mechs && nego_is_krb(t.mechs[0]) && t.has_token && t.token.len && cred->krb) {
+        if (nego_ctx_keep_mech_types(ctx, t.mech_types))
+            goto done;
+        if ((st = nego_krb_accept(ctx, cred, c, t.token, &mech)) == SHIM_OK) {
+            struct bytes_span oid = krb_oid_like(t.mechs[0]);
+            tok = bytes_writer_span(&mech);
+            if (spnego_encode_resp(&out, SPNEGO_ACCEPT_COMPLETED, &oid, tok.len ? &tok : NULL, NULL)) {
+                st = SHIM_E_INSUFFICIENT_MEMORY;
+                goto done;
+            }
+            goto accepted;
+        }
+        WARN("Kerberos did not accept the client's token (%08x)%s\n", (unsigned)st,
+             cred->ntlm ? ": choosing NTLM if the client offers it" : "");
+        if (!cred->ntlm)
+            goto done;
+        bytes_writer_free(&mech);
+        bytes_writer_init_heap(&mech, TOKEN_LIMIT);
+        st = SHIM_E_INSUFFICIENT_MEMORY;
+    }
+    if (!cred->ntlm) {
+        WARN("the server's credential has no NTLM, and Kerberos was not offered first with a token\n");
         st = SHIM_E_INVALID_TOKEN;
         goto done;
     }
@@ -138,6 +198,20 @@ send:
     c->attrs = ctx->attrs;
     ctx = NULL;
     st = SHIM_I_CONTINUE_NEEDED;
+    goto done;
+accepted:
+    /* Kerberos: done in one call. */
+    if (bytes_writer_span(&out).len)
+        st = token_output(c->output, (c->req & SHIM_ASC_REQ_ALLOCATE_MEMORY) != 0, bytes_writer_span(&out));
+    else
+        token_output_empty(c->output, (c->req & SHIM_ASC_REQ_ALLOCATE_MEMORY) != 0), st = SHIM_OK;
+    if (st)
+        goto done;
+    nego_ctx_establish(ctx);
+    TRACE("established with Kerberos%s\n", ctx->raw ? " (plain)" : "");
+    c->new_ctx = &ctx->hdr;
+    c->attrs = ctx->attrs;
+    ctx = NULL;
 done:
     if (ctx)
         shim_object_put(&ctx->hdr);

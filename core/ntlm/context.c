@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "sspishim/crypto.h"
+#include "sspishim/ctx_token.h"
 #include "sspishim/debug.h"
 #include "sspishim/token_buffer.h"
 
@@ -384,38 +385,20 @@ static sys_token ctx_token(struct ntlm_ctx *ctx)
 shim_status ntlm_impersonate(shim_ctx *obj)
 {
     struct ntlm_ctx *ctx = ntlm_ctx_from(obj);
-    sys_token t;
 
-    if (!ctx)
-        return SHIM_E_INVALID_HANDLE;
-    if (!(t = ctx_token(ctx)))
-        return SHIM_E_NO_IMPERSONATION;
-    return sys_impersonate(t) ? SHIM_E_NO_IMPERSONATION : SHIM_OK;
+    return ctx ? ctx_token_impersonate(ctx_token(ctx)) : SHIM_E_INVALID_HANDLE;
 }
 
 shim_status ntlm_revert(shim_ctx *obj)
 {
     struct ntlm_ctx *ctx = ntlm_ctx_from(obj);
 
-    if (!ctx)
-        return SHIM_E_INVALID_HANDLE;
-    if (!ctx->server)
-        return SHIM_E_NO_IMPERSONATION;
-    return sys_revert() ? SHIM_E_INTERNAL_ERROR : SHIM_OK;
+    return ctx ? ctx_token_revert(ctx->server) : SHIM_E_INVALID_HANDLE;
 }
 
 shim_status ntlm_query_token(shim_ctx *obj, void **token)
 {
     struct ntlm_ctx *ctx = ntlm_ctx_from(obj);
-    sys_token t;
 
-    if (!ctx)
-        return SHIM_E_INVALID_HANDLE;
-    if (!(t = ctx_token(ctx)))
-        return SHIM_E_NO_IMPERSONATION;
-    if (sys_token_duplicate_for_caller(t, token)) {
-        WARN("cannot duplicate the context's token\n");
-        return SHIM_E_INTERNAL_ERROR;
-    }
-    return SHIM_OK;
+    return ctx ? ctx_token_for_caller(ctx_token(ctx), token) : SHIM_E_INVALID_HANDLE;
 }

@@ -34,6 +34,10 @@ const struct shim_package *kerberos_package(void);
 #define KERBEROS_ENV_SWITCH "SSPISHIM_KERBEROS"
 bool kerberos_delegated(void);
 
+/* For Negotiate, which falls back to NTLM: the most a credential's KDC
+ * exchanges may wait for answers (krb_kdc.h's budget), in milliseconds. */
+void kerberos_cred_limit_kdc_wait(shim_cred *cred, unsigned ms);
+
 /* What an exported Kerberos payload (an opened packed context's inside)
  * says that is not secret, for tools/sspishim-inspect: never a key byte. */
 struct kerberos_payload_info {

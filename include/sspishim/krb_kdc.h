@@ -33,6 +33,7 @@ struct krb_kdc_config {
     size_t n_kdcs;
     int tcp_only;                       /* krb5.conf udp_preference_limit = 1 */
     krb_kdc_send_fn send;               /* NULL: sys_kdc_send */
+    unsigned budget_ms;                 /* 0: KRB_KDC_BUDGET_MS; Negotiate gives less (it can fall back) */
 };
 
 #define KRB_KDC_PORT 88

@@ -5,8 +5,11 @@
  * per-program override makes this DLL.  (Wine 8's WinHttpRequest COM object
  * sends only Basic, so the C API is what reaches SSPI.)
  *
- *   web_winhttp.exe PORT PATH SCHEME USER PASSWORD WANT_STATUS WANT_USER
+ *   web_winhttp.exe PORT PATH SCHEME USER PASSWORD WANT_STATUS WANT_USER [HOST]
  *
+ * HOST is the server's name, 127.0.0.1 unless given: winhttp hands it to
+ * InitializeSecurityContext as the target (tests/kerberos/apache_krb.sh
+ * gives "localhost", the host of the test realm's HTTP/localhost).
  * SCHEME is Negotiate or NTLM, handed to WinHttpSetCredentials after the
  * first 401.  USER "-" asks for default credentials: WinHttpSetCredentials
  * with no user and no password, which makes winhttp acquire its credential
@@ -27,6 +30,8 @@ static void run_tests(int argc, char **argv)
     const char *scheme = argv[3], *want_user = argv[7];
     DWORD want_status = (DWORD)atoi(argv[6]);
     BOOL dflt = !strcmp(argv[4], "-");
+    WCHAR host[128] = L"127.0.0.1";
+    if (argc > 8) MultiByteToWideChar(CP_UTF8, 0, argv[8], -1, host, 128);
     DWORD flag = !strcmp(scheme, "NTLM") ? WINHTTP_AUTH_SCHEME_NTLM : WINHTTP_AUTH_SCHEME_NEGOTIATE;
     WCHAR path[256], user[128], password[128];
     MultiByteToWideChar(CP_UTF8, 0, argv[2], -1, path, 256);
@@ -38,7 +43,7 @@ static void run_tests(int argc, char **argv)
     ok(ses != NULL, "WinHttpOpen: %lu\n", GetLastError());
     if (!ses) return;
     WinHttpSetTimeouts(ses, 15000, 15000, 15000, 15000);
-    HINTERNET con = WinHttpConnect(ses, L"127.0.0.1", port, 0);
+    HINTERNET con = WinHttpConnect(ses, host, port, 0);
     HINTERNET req = con ? WinHttpOpenRequest(con, L"GET", path, NULL, WINHTTP_NO_REFERER,
                                              WINHTTP_DEFAULT_ACCEPT_TYPES, 0)
                         : NULL;

@@ -4,8 +4,11 @@
  * wininet reaches this DLL the way any program's would: it imports
  * secur32.dll, and the per-program override puts this DLL there.
  *
- *   web_wininet.exe PORT PATH SCHEME USER PASSWORD WANT_STATUS WANT_USER
+ *   web_wininet.exe PORT PATH SCHEME USER PASSWORD WANT_STATUS WANT_USER [HOST]
  *
+ * HOST is the server's name, 127.0.0.1 unless given: wininet hands it to
+ * InitializeSecurityContext as the target (tests/kerberos/apache_krb.sh
+ * gives "localhost", the host of the test realm's HTTP/localhost).
  * USER "-" asks for default credentials: wininet then acquires its
  * credential with no identity, and this DLL takes the account from
  * NTLM_USER_FILE.  wininet answers the first scheme Apache offers that it
@@ -29,6 +32,7 @@ static void run_tests(int argc, char **argv)
     const char *path = argv[2], *scheme = argv[3], *user = argv[4], *password = argv[5], *want_user = argv[7];
     DWORD want_status = (DWORD)atoi(argv[6]);
     BOOL dflt = !strcmp(user, "-");
+    const char *host = argc > 8 ? argv[8] : "127.0.0.1";
 
     HINTERNET inet = InternetOpenA("sspishim-test/1.0", INTERNET_OPEN_TYPE_DIRECT, NULL, NULL, 0);
     ok(inet != NULL, "InternetOpen: %lu\n", GetLastError());
@@ -36,7 +40,7 @@ static void run_tests(int argc, char **argv)
     DWORD timeout = 15000;
     InternetSetOptionA(inet, INTERNET_OPTION_CONNECT_TIMEOUT, &timeout, sizeof(timeout));
     InternetSetOptionA(inet, INTERNET_OPTION_RECEIVE_TIMEOUT, &timeout, sizeof(timeout));
-    HINTERNET con = InternetConnectA(inet, "127.0.0.1", port, NULL, NULL, INTERNET_SERVICE_HTTP, 0, 0);
+    HINTERNET con = InternetConnectA(inet, host, port, NULL, NULL, INTERNET_SERVICE_HTTP, 0, 0);
     ok(con != NULL, "InternetConnect: %lu\n", GetLastError());
     HINTERNET req = con ? HttpOpenRequestA(con, "GET", path, NULL, NULL, NULL,
                                            INTERNET_FLAG_KEEP_CONNECTION | INTERNET_FLAG_NO_CACHE_WRITE |

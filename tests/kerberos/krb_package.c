@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pass_fail.h"
 #include "sspishim/context_export.h"
 #include "sspishim/handles.h"
 #include "sspishim/kerberos.h"
@@ -39,26 +40,8 @@
 #include "../../core/kerberos/krb_pkg.h"   /* the keys, for the inspector's check */
 
 static const char *realm, *password, *dead_conf;
-static int failures;
 static const struct shim_package *pkg;
 
-static void result(int ok, const char *name, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-#include <stdarg.h>
-static void result(int ok, const char *name, const char *fmt, ...)
-{
-    va_list ap;
-    if (ok) {
-        printf("PASS %s\n", name);
-        return;
-    }
-    printf("FAIL %s: ", name);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-    failures++;
-}
 
 static shim_wchar *w(const char *s)
 {

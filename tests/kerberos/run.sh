@@ -5,7 +5,8 @@
 # free port and stopped by its pid (also on failure), then
 # build/native/tests/kdc_exchange drives the exchanges over UDP and TCP,
 # and build/x86_64/tests/kdc_wine.exe does the same under Wine through the
-# DLL's Winsock transport (skipped when Wine is not installed).
+# DLL's Winsock transport (skipped when Wine is not installed); at the end
+# tests/kerberos/apache_krb.sh puts Apache with mod_auth_gssapi on the realm.
 # The system's /etc/krb5.conf is never read: KRB5_CONFIG and
 # KRB5_KDC_PROFILE point at this run's own files.
 # Ends with "kerberos: N passed, N failed".
@@ -13,6 +14,7 @@
 # KDC_WINE another kdc_wine.exe.
 # Usage: tests/kerberos/run.sh BUILD_DIR
 set -u
+here=$(cd "$(dirname "$0")" && pwd)
 b=${1:-build}
 prog=${KDC_EXCHANGE:-$b/native/tests/kdc_exchange}
 pass=0 fail=0
@@ -29,12 +31,17 @@ done
 export PATH=$PATH:/usr/sbin
 [ -x "$prog" ] || { bad "$prog is built (make -j1 $prog)"; finish; }
 
-dir=$(mktemp -d)
+# Under the build folder, which the Wine 10 root sees at the same path
+# (tools/wine-platforms bind-mounts this tree): the Windows program there
+# reads the realm's files by their Unix paths, as it does on the host.
+dir=$(mktemp -d "$(cd "$b" && pwd)/kerberos-run.XXXXXX")
 kdc_pid= small_pid=
 peer_pid= listen_pid=
 cleanup() {
     for pid in $peer_pid $listen_pid; do kill "$pid" 2>/dev/null; done
     [ -d "$dir/wineprefix" ] && WINEPREFIX=$dir/wineprefix wineserver -k >/dev/null 2>&1
+    [ -d "$dir/wineprefix10" ] && "$here/../../tools/wine-platforms" wine10 env WINEPREFIX="$dir/wineprefix10" \
+        wineserver -k >/dev/null 2>&1
     for pid in $kdc_pid $small_pid; do
         kill "$pid" 2>/dev/null
         wait "$pid" 2>/dev/null
@@ -294,19 +301,45 @@ else
 fi
 
 
-# The package through the DLL under Wine (tests/wine/kerberos.c), x86_64
-# and i686, the KDC reached over Winsock: alice's password and kinit's
-# cache to our server with the keytab, then an MIT GSSAPI acceptor and an
-# MIT GSSAPI initiator (mit_peer) talking to the Windows program over TCP.
+# Negotiate with Kerberos inside (krb_negotiate): Kerberos first, the
+# fallbacks to NTLM (alice in an NTLM accounts file too), MIT's SPNEGO both ways.
+negprog=${KRB_NEGOTIATE:-$b/native/tests/krb_negotiate}
+if [ -x "$negprog" ]; then
+    printf '%s:alice:%s\n' "$realm" "$pw" >"$dir/ntlm-users"
+    echo "$pw" | kinit alice >/dev/null 2>&1
+    out=$("$negprog" "$realm" "$pw" "$dir/ntlm-users" 2>&1)
+    prc=$?
+    echo "$out"
+    pass=$((pass + $(grep -c '^PASS ' <<<"$out")))
+    fail=$((fail + $(grep -c '^FAIL ' <<<"$out")))
+    if [ $prc -ne 0 ] && ! grep -q '^FAIL ' <<<"$out"; then bad "krb_negotiate exited with $prc"; fi
+else
+    bad "$negprog is built (make -j1 $negprog)"
+fi
+
+# The package through the DLL under Wine (tests/wine/kerberos.c), Wine 8 on
+# the host and Wine 10 in its root (tools/wine-platforms), x86_64 and
+# i686, the KDC reached over Winsock: alice's password and kinit's cache to
+# our server with the keytab, Negotiate choosing Kerberos, then an MIT
+# GSSAPI acceptor and an MIT GSSAPI initiator (mit_peer, on the host)
+# talking to the Windows program over TCP.
 peer=${MIT_PEER:-$b/native/tests/mit_peer}
 wine=$(command -v wine || command -v wine64)
-wine_kerberos() {   # ARCH ARGS...: kerberos.exe with this DLL beside it
-    local arch=$1; shift
-    mkdir -p "$dir/win-$arch"
-    cp "$b/$arch/secur32.dll" "$b/$arch/tests/kerberos.exe" "$dir/win-$arch/"
-    (cd "$dir/win-$arch" && WINEPREFIX=$dir/wineprefix WINEDEBUG=-all WINEDLLOVERRIDES="secur32=n,b;mscoree,mshtml=" \
-        SSPISHIM_TEST_REALM=$realm SSPISHIM_TEST_PASSWORD=$pw timeout 300 "$wine" ./kerberos.exe "$@" 2>>"$dir/wine-krb.err" |
-        tr -d '\r'; exit "${PIPESTATUS[0]}")
+platforms="$here/../../tools/wine-platforms"
+wine_kerberos() {   # WINE ARCH ARGS...: kerberos.exe with this DLL beside it
+    local w=$1 arch=$2 at="$dir/$1-$2"; shift 2
+    mkdir -p "$at"
+    cp "$b/$arch/secur32.dll" "$b/$arch/tests/kerberos.exe" "$at/"
+    if [ "$w" = wine ]; then
+        (cd "$at" && WINEPREFIX=$dir/wineprefix WINEDEBUG=-all WINEDLLOVERRIDES="secur32=n,b;mscoree,mshtml=" \
+            SSPISHIM_TEST_REALM=$realm SSPISHIM_TEST_PASSWORD=$pw timeout 300 "$wine" ./kerberos.exe "$@" \
+            2>>"$dir/wine-krb.err" | tr -d '\r'; exit "${PIPESTATUS[0]}")
+    else
+        ("$platforms" wine10 env WINEPREFIX="$dir/wineprefix10" WINEDEBUG=-all WINEDLLOVERRIDES="secur32=n,b;mscoree,mshtml=" \
+            SSPISHIM_TEST_REALM="$realm" SSPISHIM_TEST_PASSWORD="$pw" KRB5_CONFIG="$KRB5_CONFIG" KRB5CCNAME="$KRB5CCNAME" \
+            KRB5_KTNAME="$KRB5_KTNAME" bash -c 'cd "$1" && shift && exec timeout 300 wine ./kerberos.exe "$@"' - "$at" "$@" \
+            2>>"$dir/wine-krb.err" | tr -d '\r'; exit "${PIPESTATUS[0]}")
+    fi
 }
 # wine_count LABEL OUTPUT: adds a Wine-style summary line to the tally.
 wine_count() {
@@ -320,58 +353,79 @@ wine_count() {
     grep -E 'Test failed|Tests skipped' <<<"$2" | sed "s/^/    $1: /"
     pass=$((pass + n - f - t)) fail=$((fail + f))
 }
-if [ -z "$wine" ]; then
-    echo "SKIP Wine: no wine"
+wines=
+if [ -n "$wine" ]; then wines=wine; else echo "SKIP Wine 8: no wine"; fi
+if why=$("$platforms" has-wine10); then
+    wines="$wines wine10"
+elif [ "${SSPISHIM_REQUIRE_WINE10:-0}" = 1 ]; then
+    bad "Wine 10 runs the Kerberos programs ($why)"
 else
+    echo "SKIP Wine 10: $why"
+fi
+for w in $wines; do
     for arch in x86_64 i686; do
+        label="$w/$arch"
         if ! [ -f "$b/$arch/tests/kerberos.exe" ] || ! [ -x "$peer" ]; then
-            bad "$arch: kerberos.exe and mit_peer are built"; continue
+            bad "$label: kerberos.exe and mit_peer are built"; continue
         fi
-        # i686 needs 32-bit Wine; where it cannot run, say so (tests/wine/run.sh makes that a failure
-        # under SSPISHIM_REQUIRE_32BIT).
-        if [ $arch = i686 ] && ! (cd "$b/i686/tests" && WINEPREFIX=$dir/wineprefix WINEDEBUG=-all timeout 120 "$wine" ./kerberos.exe --probe >/dev/null 2>&1); then
-            if [ "${SSPISHIM_REQUIRE_32BIT:-0}" = 1 ]; then bad "i686: 32-bit Wine runs"; else echo "SKIP i686: 32-bit Wine cannot run here"; fi
+        # i686 needs 32-bit Wine; where it cannot run, say so (a failure
+        # under SSPISHIM_REQUIRE_32BIT, as in tests/wine/run.sh).
+        if [ $arch = i686 ] && ! wine_kerberos "$w" i686 --probe 2>/dev/null | grep -q "probe ok"; then
+            if [ "${SSPISHIM_REQUIRE_32BIT:-0}" = 1 ]; then bad "$label: 32-bit Wine runs"; else echo "SKIP $label: 32-bit Wine cannot run here"; fi
             continue
         fi
         echo "$pw" | kinit alice >/dev/null 2>&1
-        wout=$(wine_kerberos $arch)
-        wine_count "$arch in-process" "$wout"
+        wout=$(wine_kerberos "$w" $arch)
+        wine_count "$label in-process" "$wout"
         rm -f "$dir/peer.port"
         "$peer" accept "$dir/peer.port" >"$dir/peer.out" 2>&1 &
         peer_pid=$!
         for _ in $(seq 1 50); do [ -s "$dir/peer.port" ] && break; sleep 0.1; done
-        wout=$(wine_kerberos $arch connect "$(cat "$dir/peer.port" 2>/dev/null)")
-        wine_count "$arch to MIT" "$wout"
+        wout=$(wine_kerberos "$w" $arch connect "$(cat "$dir/peer.port" 2>/dev/null)")
+        wine_count "$label to MIT" "$wout"
         wait $peer_pid
-        sed "s/^/$arch: /" "$dir/peer.out"
+        sed "s|^|$label: |" "$dir/peer.out"
         pass=$((pass + $(grep -c '^PASS ' "$dir/peer.out"))) fail=$((fail + $(grep -c '^FAIL ' "$dir/peer.out")))
-        rm -f "$dir/win-$arch/port"
-        wine_kerberos $arch listen port >"$dir/listen.out" &
+        rm -f "$dir/$w-$arch/port"
+        wine_kerberos "$w" $arch listen port >"$dir/listen.out" &
         listen_pid=$!
-        for _ in $(seq 1 300); do [ -s "$dir/win-$arch/port" ] && break; sleep 0.1; done
-        if [ -s "$dir/win-$arch/port" ]; then
-            "$peer" initiate "$(tr -d '\r' <"$dir/win-$arch/port")" >"$dir/peer.out" 2>&1
-            sed "s/^/$arch: /" "$dir/peer.out"
+        for _ in $(seq 1 600); do [ -s "$dir/$w-$arch/port" ] && break; sleep 0.1; done
+        if [ -s "$dir/$w-$arch/port" ]; then
+            "$peer" initiate "$(tr -d '\r' <"$dir/$w-$arch/port")" >"$dir/peer.out" 2>&1
+            sed "s|^|$label: |" "$dir/peer.out"
             pass=$((pass + $(grep -c '^PASS ' "$dir/peer.out"))) fail=$((fail + $(grep -c '^FAIL ' "$dir/peer.out")))
         else
-            bad "$arch: kerberos.exe listen wrote its port"
+            bad "$label: kerberos.exe listen wrote its port"
         fi
         wait $listen_pid
-        wine_count "$arch from MIT" "$(cat "$dir/listen.out")"
-        [ $arch = i686 ] && cross=1
+        wine_count "$label from MIT" "$(cat "$dir/listen.out")"
+        [ $arch = i686 ] && cross="$cross $w"
     done
-    # A Kerberos server context handed across architectures: exported by
-    # one build, imported by the other's worker (same prefix, same machine
-    # key), which decrypts, replies and impersonates.
-    if [ "${cross:-0}" = 1 ] && [ -f "$dir/win-x86_64/kerberos.exe" ]; then
-        for pair in "x86_64 i686" "i686 x86_64"; do
-            from=${pair% *} to=${pair#* }
-            worker=$(WINEPREFIX=$dir/wineprefix "$wine" winepath -w "$dir/win-$to/kerberos.exe" 2>/dev/null | tr -d '\r')
-            echo "$pw" | kinit alice >/dev/null 2>&1
-            wout=$(wine_kerberos $from handoff "$worker")
-            wine_count "$from hands off to $to" "$wout"
-        done
-    fi
-fi
+done
+# A Kerberos server context handed across architectures: exported by one
+# build, imported by the other's worker (same prefix, same machine key),
+# which decrypts, replies and impersonates.  The worker is named by its
+# Z: path (Z: is / in both Wines' prefixes).
+for w in ${cross:-}; do
+    for pair in "x86_64 i686" "i686 x86_64"; do
+        from=${pair% *} to=${pair#* }
+        [ -f "$dir/$w-$to/kerberos.exe" ] || { bad "$w: $to's kerberos.exe is there for the hand-off"; continue; }
+        worker="Z:$dir/$w-$to/kerberos.exe"
+        echo "$pw" | kinit alice >/dev/null 2>&1
+        wout=$(wine_kerberos "$w" $from handoff "${worker//\//\\}")
+        wine_count "$w/$from hands off to $to" "$wout"
+    done
+done
+# A real HTTP server with Kerberos (tests/kerberos/apache_krb.sh): Apache
+# with mod_auth_gssapi and HTTP/localhost's keys from this realm; curl,
+# then Windows programs under Wine through the DLL: SSPI's Kerberos and
+# Negotiate (Kerberos chosen, "!ntlm" too), Wine's winhttp and wininet.
+out=$(SSPISHIM_KRB_REALM=$realm SSPISHIM_KRB_PASSWORD=$pw WINEPREFIX=$dir/wineprefix \
+    "$(dirname "$0")/apache_krb.sh" "$b" 2>&1)
+echo "$out"
+pass=$((pass + $(grep -c '^PASS ' <<<"$out")))
+fail=$((fail + $(grep -c '^FAIL ' <<<"$out")))
+grep -q '^apache-krb: [0-9]* passed' <<<"$out" || bad "apache_krb.sh ran to its end"
+
 if [ "$fail" -ne 0 ]; then echo "    (KDC log: $dir/kdc.log)"; tail -n 20 "$dir/kdc.log" | sed 's/^/    /'; fi
 finish

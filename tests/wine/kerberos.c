@@ -251,6 +251,62 @@ static void test_password_and_cache(void)
        s.live_tokens);
 }
 
+/* Negotiate under Wine: Kerberos first, and with curl's "!ntlm". */
+static void test_negotiate(void)
+{
+    static const WCHAR *const lists[] = { NULL, L"!ntlm" };
+    for (int l = 0; l < 2; l++) {
+        SEC_WINNT_AUTH_IDENTITY_EXW id;
+        memset(&id, 0, sizeof(id));
+        id.Version = SEC_WINNT_AUTH_IDENTITY_VERSION;
+        id.Length = sizeof(id);
+        WCHAR u[16] = L"alice", d[64], p[128];
+        CredHandle cc, sc;
+        CtxtHandle cl, sv;
+        TimeStamp ts;
+        BYTE a[16384], b[16384];
+        ULONG attrs, req = ISC_REQ_MUTUAL_AUTH | ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY | ISC_REQ_CONNECTION;
+        widen(realm, d, 64);
+        widen(password, p, 128);
+        id.User = (unsigned short *)u, id.UserLength = lstrlenW(u);
+        id.Domain = (unsigned short *)d, id.DomainLength = lstrlenW(d);
+        id.Password = (unsigned short *)p, id.PasswordLength = lstrlenW(p);
+        id.Flags = SEC_WINNT_AUTH_IDENTITY_UNICODE;
+        if (lists[l]) id.PackageList = (unsigned short *)lists[l], id.PackageListLength = lstrlenW(lists[l]);
+        ok(AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)L"Negotiate", SECPKG_CRED_OUTBOUND, NULL, &id, NULL, NULL, &cc,
+                                     &ts) == SEC_E_OK, "Negotiate client credential\n");
+        ok(AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)L"Negotiate", SECPKG_CRED_INBOUND, NULL, NULL, NULL, NULL, &sc,
+                                     &ts) == SEC_E_OK, "Negotiate server credential\n");
+        SecBuffer ob = { sizeof(a), SECBUFFER_TOKEN, a }, sb = { sizeof(b), SECBUFFER_TOKEN, b };
+        SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob }, sd = { SECBUFFER_VERSION, 1, &sb };
+        SECURITY_STATUS cst = InitializeSecurityContextW(&cc, NULL, (SEC_WCHAR *)service, req, 0, SECURITY_NATIVE_DREP,
+                                                         NULL, 0, &cl, &od, &attrs, &ts);
+        SECURITY_STATUS sst = cst == SEC_I_CONTINUE_NEEDED
+            ? AcceptSecurityContext(&sc, NULL, &od, ASC_REQ_CONNECTION, SECURITY_NATIVE_DREP, &sv, &sd, &attrs, &ts)
+            : cst;
+        if (sst == SEC_E_OK) {
+            ob.cbBuffer = sizeof(a);
+            cst = InitializeSecurityContextW(&cc, &cl, (SEC_WCHAR *)service, req, 0, SECURITY_NATIVE_DREP, &sd, 0, &cl,
+                                             &od, &attrs, &ts);
+        }
+        ok(cst == SEC_E_OK && sst == SEC_E_OK, "Negotiate%s%ls to our server: client %08lx, server %08lx\n",
+           lists[l] ? " with " : "", lists[l] ? lists[l] : L"", cst, sst);
+        if (cst == SEC_E_OK && sst == SEC_E_OK) {
+            SecPkgContext_NegotiationInfoW ni;
+            ok(QueryContextAttributesW(&cl, SECPKG_ATTR_NEGOTIATION_INFO, &ni) == SEC_E_OK &&
+                   !lstrcmpW(ni.PackageInfo->Name, L"Kerberos"), "NEGOTIATION_INFO names %ls\n",
+               ni.PackageInfo ? ni.PackageInfo->Name : L"?");
+            FreeContextBuffer(ni.PackageInfo);
+            ok(seal_open(&cl, &sv, "over Negotiate", FALSE) && seal_open(&sv, &cl, "and back", TRUE),
+               "Negotiate (Kerberos) messages both ways\n");
+            DeleteSecurityContext(&cl);
+            DeleteSecurityContext(&sv);
+        }
+        FreeCredentialsHandle(&cc);
+        FreeCredentialsHandle(&sc);
+    }
+}
+
 /* ---- over TCP with an MIT peer ------------------------------------------------------- */
 
 static BOOL send_all(SOCKET s, const void *p, int n)
@@ -778,6 +834,7 @@ static void run_tests(int argc, char **argv)
         return;
     }
     test_password_and_cache();
+    test_negotiate();
     test_export_in_process();
     test_export_cross_process(argv[0]);
 }
