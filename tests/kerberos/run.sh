@@ -350,7 +350,7 @@ wine_count() {
     f=$(sed -E 's/.*, ([0-9]+) failures\).*/\1/' <<<"$line")
     t=$(sed -E 's/.*\(([0-9]+) marked as todo.*/\1/' <<<"$line")
     echo "$1: $line"
-    grep -E 'Test failed|Tests skipped' <<<"$2" | sed "s/^/    $1: /"
+    grep -E 'Test failed|Tests skipped' <<<"$2" | sed "s|^|    $1: |"
     pass=$((pass + n - f - t)) fail=$((fail + f))
 }
 wines=
@@ -362,6 +362,7 @@ elif [ "${SSPISHIM_REQUIRE_WINE10:-0}" = 1 ]; then
 else
     echo "SKIP Wine 10: $why"
 fi
+cross=
 for w in $wines; do
     for arch in x86_64 i686; do
         label="$w/$arch"
@@ -399,7 +400,7 @@ for w in $wines; do
         fi
         wait $listen_pid
         wine_count "$label from MIT" "$(cat "$dir/listen.out")"
-        [ $arch = i686 ] && cross="$cross $w"
+        [ $arch = i686 ] && cross="${cross:-} $w"
     done
 done
 # A Kerberos server context handed across architectures: exported by one
