@@ -114,3 +114,8 @@ $(B)/$(1)/tests/web_sspi.exe: $(B)/$(1)/obj/tests/kerberos/web_sspi.o
 	$(CROSS_$(1))gcc -static-libgcc -o $$@ $$< -lsecur32 -lws2_32
 endef
 $(foreach a,$(ARCHES),$(eval $(call WEB_SSPI_ARCH,$(a))))
+# ... and under ASan/UBSan, for a run by hand (export and import included):
+#   KRB_PACKAGE=build/asan/tests/krb_package tests/kerberos/run.sh build
+$(B)/asan/tests/krb_package: $(B)/asan/obj/tests/kerberos/krb_package.o $(B)/asan/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC_NATIVE) $(SAN) -o $@ $^ -lgssapi_krb5 -lkrb5 -lpthread

@@ -90,9 +90,17 @@ struct krb_ctx {
     struct krb_gss_ctx gss;
     sys_token token;                   /* server: the client's, closed on destroy */
     char target[KRB_STR_MAX];          /* client: the SPN it was asked for */
+    /* The sequence state as the handshake left it (krb_ctx_mark_start):
+     * RESET_NEW is allowed only while gss is still there. */
+    uint64_t start_send, start_recv;
 };
 
+/* Records the handshake's sequence state once the context is established. */
+void krb_ctx_mark_start(struct krb_ctx *ctx);
+
 struct krb_ctx *krb_ctx_from(shim_ctx *obj);
+/* A new context object (one reference), not yet established. */
+struct krb_ctx *krb_ctx_new(const struct shim_package *pkg, bool server, uint32_t req);
 shim_status krb_initialize_context(struct shim_ctx_call *call);
 shim_status krb_accept_context(struct shim_ctx_call *call);
 shim_status krb_delete_context(shim_ctx *ctx);
@@ -101,6 +109,12 @@ shim_status krb_query_context_attributes(shim_ctx *ctx, uint32_t attr, void *buf
 shim_status krb_impersonate(shim_ctx *ctx);
 shim_status krb_revert(shim_ctx *ctx);
 shim_status krb_query_token(shim_ctx *ctx, void **token);
+
+/* ---- export and import (pkg_export.c) ---------------------------------------- */
+
+shim_status krb_export_context(shim_ctx *ctx, int reset, uint8_t **payload, size_t *len, uint8_t *role);
+shim_status krb_import_context(const struct shim_package *pkg, uint8_t role, const uint8_t *payload, size_t len,
+                               void *token, shim_ctx **ctx);
 
 /* ---- messages (pkg_messages.c) ---------------------------------------------- */
 

@@ -34,7 +34,8 @@ static const struct shim_package_ops kerberos_ops = {
     .encrypt = krb_encrypt,
     .decrypt = krb_decrypt,
     .query_token = krb_query_token,
-    /* Export and import: issue 17. */
+    .export_context = krb_export_context,
+    .import_context = krb_import_context,
 };
 
 static const struct shim_package kerberos_pkg = {

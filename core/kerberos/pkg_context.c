@@ -43,7 +43,7 @@ struct krb_ctx *krb_ctx_from(shim_ctx *obj)
     return (struct krb_ctx *)obj;
 }
 
-static struct krb_ctx *ctx_new(const struct shim_package *pkg, bool server, uint32_t req)
+struct krb_ctx *krb_ctx_new(const struct shim_package *pkg, bool server, uint32_t req)
 {
     struct krb_ctx *ctx = calloc(1, sizeof(*ctx));
 
@@ -54,6 +54,12 @@ static struct krb_ctx *ctx_new(const struct shim_package *pkg, bool server, uint
     ctx->server = server;
     ctx->req = req;
     return ctx;
+}
+
+void krb_ctx_mark_start(struct krb_ctx *ctx)
+{
+    ctx->start_send = ctx->gss.send_seq;
+    ctx->start_recv = ctx->gss.recv_next;
 }
 
 static int64_t ctx_expiry(const struct krb_ctx *ctx)
@@ -106,7 +112,7 @@ static shim_status client_first(struct shim_ctx_call *c)
         WARN("no target name: Kerberos needs the service's name\n");
         return SHIM_E_TARGET_UNKNOWN;
     }
-    if (!(ctx = ctx_new(cred->hdr.pkg, false, c->req)))
+    if (!(ctx = krb_ctx_new(cred->hdr.pkg, false, c->req)))
         return SHIM_E_INSUFFICIENT_MEMORY;
     if (!krb_utf16_to_utf8(c->target, wstr_len(c->target), ctx->target, sizeof(ctx->target))) {
         shim_object_put(&ctx->hdr);
@@ -124,6 +130,8 @@ static shim_status client_first(struct shim_ctx_call *c)
     } else if (!(st = token_output(c->output, (c->req & SHIM_ISC_REQ_ALLOCATE_MEMORY) != 0,
                                    bytes_writer_span(&w)))) {
         ctx->state = rc == KRB_CONTINUE ? KRB_PKG_WAIT_AP_REP : KRB_PKG_ESTABLISHED;
+        if (rc == KRB_OK)
+            krb_ctx_mark_start(ctx);
         ctx->attrs = isc_attrs(c->req);
         c->attrs = ctx->attrs;
         c->expiry = ctx_expiry(ctx);
@@ -151,6 +159,7 @@ static shim_status client_second(struct krb_ctx *ctx, struct shim_ctx_call *c)
         return krb_sec_status(rc);
     }
     ctx->state = KRB_PKG_ESTABLISHED;
+    krb_ctx_mark_start(ctx);
     token_output_empty(c->output, (ctx->req & SHIM_ISC_REQ_ALLOCATE_MEMORY) != 0);
     c->attrs = ctx->attrs;
     c->expiry = ctx_expiry(ctx);
@@ -261,7 +270,7 @@ shim_status krb_accept_context(struct shim_ctx_call *c)
         WARN("no keytab (KRB5_KTNAME or /etc/krb5.keytab): %s\n", krb_file_status_text(rc));
         return SHIM_E_NO_CREDENTIALS;
     }
-    if (!(ctx = ctx_new(cred->hdr.pkg, true, c->req))) {
+    if (!(ctx = krb_ctx_new(cred->hdr.pkg, true, c->req))) {
         krb_file_free(&keytab);
         return SHIM_E_INSUFFICIENT_MEMORY;
     }
@@ -287,6 +296,7 @@ shim_status krb_accept_context(struct shim_ctx_call *c)
         return st;
     }
     ctx->state = KRB_PKG_ESTABLISHED;
+    krb_ctx_mark_start(ctx);
     ctx->attrs = asc_attrs(c->req, ctx->gss.flags);
     c->attrs = ctx->attrs;
     c->expiry = ctx_expiry(ctx);

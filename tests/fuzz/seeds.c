@@ -463,6 +463,77 @@ static void krb_gss_seeds(void)
     free(sealed);
 }
 
+
+/* fuzz_krb_import: Kerberos payloads (pkg_export.c, version 1) written
+ * field by field, as an exporter of that role would: role byte first. */
+static void krb_put_str(struct bytes_writer *w, const char *s)
+{
+    bytes_put_u16le(w, (uint16_t)strlen(s));
+    bytes_put(w, s, strlen(s));
+}
+
+static void krb_put_key(struct bytes_writer *w, int32_t etype, uint8_t fill)
+{
+    struct krb_key k = fz_krb_key(etype, fill);
+    bytes_put_u32le(w, (uint32_t)k.etype);
+    bytes_put_u8(w, (uint8_t)k.len);
+    bytes_put(w, k.bytes, k.len);
+}
+
+static void krb_import_seed(const char *name, bool server, int32_t etype, bool subkeys)
+{
+    uint8_t buf[1024];
+    struct bytes_writer w;
+    bytes_writer_init(&w, buf, sizeof(buf));
+    bytes_put_u8(&w, server ? 2 : 1);                  /* PACKED_ROLE_SERVER / CLIENT */
+    bytes_put_u16le(&w, 1);
+    bytes_put_u8(&w, server);
+    bytes_put_u32le(&w, server ? FZ_SERVER_REQ : FZ_CLIENT_REQ);
+    bytes_put_u32le(&w, 0x1c);
+    bytes_put_u32le(&w, KRB_GSS_MUTUAL | KRB_GSS_REPLAY | KRB_GSS_SEQUENCE | KRB_GSS_CONF | KRB_GSS_INTEG);
+    bytes_put_u8(&w, subkeys ? 7 : 1);
+    krb_put_key(&w, etype, 0x11);
+    if (subkeys) {
+        krb_put_key(&w, etype, 0x22);
+        krb_put_key(&w, etype, 0x33);
+    }
+    bytes_put_u64le(&w, 1000);                         /* send_seq */
+    bytes_put_u64le(&w, 2000);                         /* recv_next */
+    bytes_put_u64le(&w, 0);                            /* recv_window */
+    bytes_put_u8(&w, 0);                               /* recv_any */
+    bytes_put_u64le(&w, 1000);                         /* start send */
+    bytes_put_u64le(&w, 2000);                         /* start recv */
+    bytes_put_u64le(&w, 0);                            /* clock offset */
+    krb_put_str(&w, "SSPI.TEST");
+    bytes_put_u32le(&w, 1);
+    bytes_put_u8(&w, 1);
+    krb_put_str(&w, "alice");
+    krb_put_str(&w, "SSPI.TEST");
+    bytes_put_u32le(&w, 2);
+    bytes_put_u8(&w, 2);
+    krb_put_str(&w, "HTTP");
+    krb_put_str(&w, "localhost");
+    bytes_put_u32le(&w, 0x50e10000);
+    bytes_put_u64le(&w, 1796310000);
+    bytes_put_u64le(&w, 1796310000);
+    bytes_put_u64le(&w, 2111843200);
+    static const uint8_t authz[] = { 0x30, 0x06, 0x30, 0x04, 0xa0, 0x02, 0x02, 0x00 };
+    bytes_put_u32le(&w, server ? sizeof(authz) : 0);
+    if (server)
+        bytes_put(&w, authz, sizeof(authz));
+    krb_put_str(&w, server ? "" : "HTTP/localhost");
+    must(!w.failed, "Kerberos import seed");
+    put("fuzz_krb_import", name, buf, w.len, NULL, 0);
+}
+
+static void krb_import_seeds(void)
+{
+    krb_import_seed("client-aes256", false, 18, true);
+    krb_import_seed("server-aes256", true, 18, true);
+    krb_import_seed("server-aes128-sha256", true, 19, false);
+    krb_import_seed("client-rc4", false, 23, false);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -481,6 +552,7 @@ int main(int argc, char **argv)
     accounts_seeds();
     krb_files_seeds();
     krb_gss_seeds();
+    krb_import_seeds();
     fz_check_clean();
     printf("fuzz-seeds: %d files in %s\n", files, out_dir);
     return 0;

@@ -85,7 +85,7 @@ static struct krb_kdc_addr the_kdc = { "127.0.0.1", 0 };
 
 static struct krb_kdc_config kdc_config(const struct krb_kdc_addr *kdcs, size_t n, int tcp)
 {
-    struct krb_kdc_config c = { kdcs, n, tcp, observe };
+    struct krb_kdc_config c = { kdcs, n, tcp, observe, 0 };
 
     return c;
 }

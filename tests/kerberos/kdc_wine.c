@@ -42,7 +42,7 @@ static int observe(const char *host, unsigned p, int tcp, const uint8_t *req, si
 
 static struct krb_kdc_config kdc_config(const struct krb_kdc_addr *kdcs, size_t n, int tcp)
 {
-    struct krb_kdc_config c = { kdcs, n, tcp, observe };
+    struct krb_kdc_config c = { kdcs, n, tcp, observe, 0 };
 
     return c;
 }

@@ -258,12 +258,44 @@ if [ -x "$pkgprog" ]; then
     dead_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     sed -e "s/127.0.0.1:$port/127.0.0.1:$dead_port/" "$KRB5_CONFIG" >"$dir/krb5-dead.conf"
     echo "$pw" | kinit alice >/dev/null 2>&1
-    out=$("$pkgprog" "$realm" "$pw" "$dir/krb5-dead.conf" 2>&1)
+    mkdir -p "$dir/inspect"
+    out=$(KRB_PACKAGE_BLOB_DIR=$dir/inspect "$pkgprog" "$realm" "$pw" "$dir/krb5-dead.conf" 2>&1)
     prc=$?
     echo "$out"
     pass=$((pass + $(grep -c '^PASS ' <<<"$out")))
     fail=$((fail + $(grep -c '^FAIL ' <<<"$out")))
     if [ $prc -ne 0 ] && ! grep -q '^FAIL ' <<<"$out"; then bad "krb_package exited with $prc"; fi
+    # tools/sspishim-inspect on the server's Kerberos blob krb_package left:
+    # it verifies, names the client, the service and the etypes, and prints
+    # none of the context's keys (krb_package wrote them in hex beside it).
+    insp=$b/native/sspishim-inspect
+    if [ -x "$insp" ] && [ -s "$dir/inspect/kerberos.blob" ]; then
+        iout=$("$insp" --key "$dir/inspect/machine.key" "$dir/inspect/kerberos.blob" 2>&1)
+        echo "$iout" | sed 's/^/    inspect: /'
+        if grep -q '^verdict *yes' <<<"$iout" && grep -q '^package *Kerberos' <<<"$iout" &&
+            grep -q "^client *alice@$realm" <<<"$iout" && grep -q "^service *HTTP/localhost@$realm" <<<"$iout" &&
+            grep -q '^session key *aes' <<<"$iout" && grep -q '^sequence .*RESET_NEW allowed' <<<"$iout"; then
+            ok "inspect: a Kerberos blob verifies and its payload is described (names, etypes, sequence numbers)"
+        else
+            bad "inspect: a Kerberos blob described"
+        fi
+        leaked=0 nkeys=0
+        flat=$(tr -d ' \n' <<<"$iout" | tr 'A-F' 'a-f')
+        while read -r k; do
+            [ -n "$k" ] || continue
+            nkeys=$((nkeys + 1))
+            for ((i = 0; i + 8 <= ${#k}; i += 8)); do
+                grep -q "${k:i:8}" <<<"$flat" && leaked=$((leaked + 1))
+            done
+        done <"$dir/inspect/kerberos.keys"
+        if [ $nkeys -ge 1 ] && [ $leaked -eq 0 ]; then
+            ok "inspect: none of the context's $nkeys keys printed (no 4-byte run of any)"
+        else
+            bad "inspect: key bytes printed ($leaked runs of $nkeys keys)"
+        fi
+    else
+        bad "inspect: $insp is built and krb_package wrote a Kerberos blob"
+    fi
 else
     bad "$pkgprog is built (make -j1 $pkgprog)"
 fi
@@ -318,7 +350,7 @@ wine_count() {
     f=$(sed -E 's/.*, ([0-9]+) failures\).*/\1/' <<<"$line")
     t=$(sed -E 's/.*\(([0-9]+) marked as todo.*/\1/' <<<"$line")
     echo "$1: $line"
-    grep -E 'Test failed|Tests skipped' <<<"$2" | sed "s/^/    $1: /"
+    grep -E 'Test failed|Tests skipped' <<<"$2" | sed "s|^|    $1: |"
     pass=$((pass + n - f - t)) fail=$((fail + f))
 }
 wines=
@@ -330,6 +362,7 @@ elif [ "${SSPISHIM_REQUIRE_WINE10:-0}" = 1 ]; then
 else
     echo "SKIP Wine 10: $why"
 fi
+cross=
 for w in $wines; do
     for arch in x86_64 i686; do
         label="$w/$arch"
@@ -367,6 +400,21 @@ for w in $wines; do
         fi
         wait $listen_pid
         wine_count "$label from MIT" "$(cat "$dir/listen.out")"
+        [ $arch = i686 ] && cross="${cross:-} $w"
+    done
+done
+# A Kerberos server context handed across architectures: exported by one
+# build, imported by the other's worker (same prefix, same machine key),
+# which decrypts, replies and impersonates.  The worker is named by its
+# Z: path (Z: is / in both Wines' prefixes).
+for w in ${cross:-}; do
+    for pair in "x86_64 i686" "i686 x86_64"; do
+        from=${pair% *} to=${pair#* }
+        [ -f "$dir/$w-$to/kerberos.exe" ] || { bad "$w: $to's kerberos.exe is there for the hand-off"; continue; }
+        worker="Z:$dir/$w-$to/kerberos.exe"
+        echo "$pw" | kinit alice >/dev/null 2>&1
+        wout=$(wine_kerberos "$w" $from handoff "${worker//\//\\}")
+        wine_count "$w/$from hands off to $to" "$wout"
     done
 done
 # A real HTTP server with Kerberos (tests/kerberos/apache_krb.sh): Apache

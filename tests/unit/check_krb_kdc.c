@@ -67,7 +67,7 @@ static void reset(void)
 
 #define KDCS(...) \
     struct krb_kdc_addr kdcs_[] = { __VA_ARGS__ }; \
-    struct krb_kdc_config cfg = { kdcs_, sizeof(kdcs_) / sizeof(kdcs_[0]), 0, fake_send }
+    struct krb_kdc_config cfg = { kdcs_, sizeof(kdcs_) / sizeof(kdcs_[0]), 0, fake_send, 0 }
 
 /* The time the tries that timed out spent. */
 static unsigned total_wait(void)

@@ -11,7 +11,12 @@
  *   kerberos.exe connect PORT    our client to an MIT GSSAPI acceptor
  *                                (tests/kerberos/mit_peer.c) over TCP;
  *   kerberos.exe listen FILE     our server for an MIT GSSAPI initiator: the
- *                                port it listens on goes into FILE.
+ *                                port it listens on goes into FILE;
+ *   kerberos.exe export-child    (run by the test itself) the worker a
+ *                                server hands its exported context to: the
+ *                                blob over a pipe, the token by DuplicateHandle;
+ *   kerberos.exe handoff WORKER  only the hand-off, to WORKER: the twin built
+ *                                for the other architecture (run.sh).
  * Over TCP every token is a 4-byte big-endian length and its bytes. */
 #define TEST_NAME "kerberos"
 #include <winsock2.h>
@@ -453,6 +458,355 @@ static void run_listen(const char *port_file)
     closesocket(l);
 }
 
+
+/* ---- export and import ------------------------------------------------------------ */
+
+/* One framed item over a pipe: a 4-byte length, then the bytes. */
+static BOOL pipe_put(HANDLE pipe, const void *p, DWORD n)
+{
+    DWORD done;
+    return WriteFile(pipe, &n, 4, &done, NULL) && (!n || WriteFile(pipe, p, n, &done, NULL));
+}
+
+static int pipe_get(HANDLE pipe, void *buf, DWORD max)
+{
+    DWORD n, done, got = 0;
+    if (!ReadFile(pipe, &n, 4, &done, NULL) || done != 4 || n > max) return -1;
+    while (got < n) {
+        if (!ReadFile(pipe, (BYTE *)buf + got, n - got, &done, NULL) || !done) return -1;
+        got += done;
+    }
+    return (int)n;
+}
+
+/* EncryptMessage(text) as one token || data wire message. */
+static SECURITY_STATUS wire_seal(CtxtHandle *ctx, const char *text, BYTE *out, DWORD *len)
+{
+    SecPkgContext_Sizes z;
+    ULONG n = (ULONG)strlen(text);
+    SECURITY_STATUS st = QueryContextAttributesW(ctx, SECPKG_ATTR_SIZES, &z);
+    if (st != SEC_E_OK) return st;
+    if (z.cbSecurityTrailer + n > 1024) return SEC_E_BUFFER_TOO_SMALL;
+    SecBuffer b[2] = { { z.cbSecurityTrailer, SECBUFFER_TOKEN, out }, { n, SECBUFFER_DATA, out + z.cbSecurityTrailer } };
+    SecBufferDesc d = { SECBUFFER_VERSION, 2, b };
+    memcpy(out + z.cbSecurityTrailer, text, n);
+    if ((st = EncryptMessage(ctx, 0, &d, 0)) != SEC_E_OK) return st;
+    /* the token may come back shorter than the trailer */
+    memmove(out + b[0].cbBuffer, out + z.cbSecurityTrailer, n);
+    *len = b[0].cbBuffer + n;
+    return SEC_E_OK;
+}
+
+/* DecryptMessage of a wire message as SECBUFFER_STREAM into text. */
+static SECURITY_STATUS wire_open(CtxtHandle *ctx, BYTE *msg, DWORD len, char *text, DWORD max)
+{
+    SecBuffer b[2] = { { len, SECBUFFER_STREAM, msg }, { 0, SECBUFFER_DATA, NULL } };
+    SecBufferDesc d = { SECBUFFER_VERSION, 2, b };
+    ULONG qop;
+    SECURITY_STATUS st = DecryptMessage(ctx, &d, 0, &qop);
+    text[0] = 0;
+    if (st != SEC_E_OK) return st;
+    if (b[1].cbBuffer >= max) return SEC_E_BUFFER_TOO_SMALL;
+    memcpy(text, b[1].pvBuffer, b[1].cbBuffer);
+    text[b[1].cbBuffer] = 0;
+    return SEC_E_OK;
+}
+
+static BOOL token_sid(HANDLE token, BYTE *sid, DWORD *sid_len)
+{
+    BYTE buf[256];
+    DWORD len;
+    if (!GetTokenInformation(token, TokenUser, buf, sizeof(buf), &len)) return FALSE;
+    PSID s = ((TOKEN_USER *)buf)->User.Sid;
+    *sid_len = GetLengthSid(s);
+    return CopySid(*sid_len, sid, s);
+}
+
+static SECURITY_STATUS kimport(SecBuffer *blob, HANDLE token, CtxtHandle *out)
+{
+    return ImportSecurityContextW((SEC_WCHAR *)L"Kerberos", blob, token, out);
+}
+
+/* In one process: both ends' blobs, tokens, the flags. */
+static void test_export_in_process(void)
+{
+    CredHandle pwc, sc;
+    struct pair p;
+    SECURITY_STATUS st;
+    ok(kcred("alice", password, SECPKG_CRED_OUTBOUND, &pwc) == SEC_E_OK, "alice's credential\n");
+    ok(kcred(NULL, NULL, SECPKG_CRED_INBOUND, &sc) == SEC_E_OK, "server credential\n");
+    struct sspishim_stats before = stats();
+
+    st = khandshake(&pwc, &sc, TRUE, &p);
+    ok(st == SEC_E_OK, "handshake for export: %08lx\n", st);
+    if (st == SEC_E_OK) {
+        SecBuffer sb = { 0, 0, NULL }, cb = { 0, 0, NULL };
+        HANDLE stok = NULL, ctok = (HANDLE)0xdead;
+        st = ExportSecurityContext(&p.server, 0, &sb, &stok);
+        ok(st == SEC_E_OK && sb.pvBuffer && sb.BufferType == SECBUFFER_DATA && stok,
+           "ExportSecurityContext of a Kerberos server: %08lx, %lu bytes, token %p\n", st, sb.cbBuffer, stok);
+        st = ExportSecurityContext(&p.client, 0, &cb, &ctok);
+        ok(st == SEC_E_OK && cb.pvBuffer && !ctok, "ExportSecurityContext of a Kerberos client: %08lx, token %p\n", st,
+           ctok);
+        trace("Kerberos blobs: server %lu bytes, client %lu bytes\n", sb.cbBuffer, cb.cbBuffer);
+        CtxtHandle scopy, ccopy;
+        SecInvalidateHandle(&scopy);
+        SecInvalidateHandle(&ccopy);
+        st = kimport(&sb, stok, &scopy);
+        ok(st == SEC_E_OK, "ImportSecurityContextW server with its token: %08lx\n", st);
+        st = kimport(&cb, stok, &ccopy);   /* a client blob ignores the token */
+        ok(st == SEC_E_OK, "ImportSecurityContextW client (a token given is ignored): %08lx\n", st);
+        if (stok) {
+            BYTE sid[128];
+            DWORD sid_len;
+            ok(token_sid(stok, sid, &sid_len), "the caller's token survives the imports\n");
+            CloseHandle(stok);
+        }
+        ok(seal_open(&p.client, &scopy, "to the server's copy", FALSE) && seal_open(&scopy, &p.client, "back", TRUE),
+           "original client <-> the server's copy\n");
+        ok(seal_open(&ccopy, &p.server, "from the client's copy", FALSE) &&
+               seal_open(&p.server, &ccopy, "to the client's copy", TRUE),
+           "the client's copy <-> original server\n");
+        ok(ImpersonateSecurityContext(&scopy) == SEC_E_OK, "ImpersonateSecurityContext on the server's copy\n");
+        RevertSecurityContext(&scopy);
+        st = ImpersonateSecurityContext(&ccopy);
+        ok(st == SEC_E_NO_IMPERSONATION, "a client copy has no token: %08lx\n", st);
+        DeleteSecurityContext(&ccopy);
+        /* A server blob without a token: messages, no impersonation. */
+        st = kimport(&sb, NULL, &ccopy);
+        ok(st == SEC_E_OK, "server import without a token: %08lx\n", st);
+        if (st == SEC_E_OK) {
+            st = ImpersonateSecurityContext(&ccopy);
+            ok(st == SEC_E_NO_IMPERSONATION, "impersonation without a token: %08lx\n", st);
+            DeleteSecurityContext(&ccopy);
+        }
+        st = ImportSecurityContextW((SEC_WCHAR *)L"NTLM", &sb, NULL, &ccopy);
+        ok(st == SEC_E_INVALID_TOKEN, "a Kerberos blob imported as NTLM: %08lx\n", st);
+        ((BYTE *)sb.pvBuffer)[sb.cbBuffer / 2] ^= 1;
+        st = kimport(&sb, NULL, &ccopy);
+        ok(st == SEC_E_MESSAGE_ALTERED, "an altered Kerberos blob: %08lx\n", st);
+        sb.cbBuffer--;
+        st = kimport(&sb, NULL, &ccopy);
+        ok(st == SEC_E_INVALID_TOKEN || st == SEC_E_MESSAGE_ALTERED, "a truncated Kerberos blob: %08lx\n", st);
+        FreeContextBuffer(sb.pvBuffer);
+        FreeContextBuffer(cb.pvBuffer);
+        DeleteSecurityContext(&scopy);
+
+        /* RESET_NEW after messages: refused, and nothing changes. */
+        SecBuffer rb = { 0, 0, NULL };
+        st = ExportSecurityContext(&p.client, SECPKG_CONTEXT_EXPORT_RESET_NEW | SECPKG_CONTEXT_EXPORT_DELETE_OLD, &rb,
+                                   NULL);
+        ok(st == SEC_E_INVALID_PARAMETER && !rb.pvBuffer, "RESET_NEW after messages: %08lx\n", st);
+        ok(seal_open(&p.client, &p.server, "still alive", FALSE), "the context lives on after a refused export\n");
+        /* DELETE_OLD: the handle dies, the copy carries on. */
+        st = ExportSecurityContext(&p.client, SECPKG_CONTEXT_EXPORT_DELETE_OLD, &rb, NULL);
+        ok(st == SEC_E_OK, "DELETE_OLD export of the client: %08lx\n", st);
+        SecPkgContext_Sizes z;
+        st = QueryContextAttributesW(&p.client, SECPKG_ATTR_SIZES, &z);
+        ok(st == SEC_E_INVALID_HANDLE, "the exported handle after DELETE_OLD: %08lx\n", st);
+        SecInvalidateHandle(&p.client);
+        CtxtHandle moved;
+        st = rb.pvBuffer ? kimport(&rb, NULL, &moved) : SEC_E_INVALID_TOKEN;
+        ok(st == SEC_E_OK, "import of the moved client: %08lx\n", st);
+        if (st == SEC_E_OK) {
+            ok(seal_open(&moved, &p.server, "moved", FALSE) && seal_open(&p.server, &moved, "moved back", TRUE),
+               "the moved client carries on where the original stopped\n");
+            DeleteSecurityContext(&moved);
+        }
+        if (rb.pvBuffer) FreeContextBuffer(rb.pvBuffer);
+    }
+    pair_free(&p);
+
+    /* RESET_NEW before any message, both ends, with DELETE_OLD. */
+    st = khandshake(&pwc, &sc, FALSE, &p);
+    if (st == SEC_E_OK) {
+        SecBuffer sb = { 0, 0, NULL }, cb = { 0, 0, NULL };
+        HANDLE tok = NULL;
+        ULONG both = SECPKG_CONTEXT_EXPORT_RESET_NEW | SECPKG_CONTEXT_EXPORT_DELETE_OLD;
+        SECURITY_STATUS s1 = ExportSecurityContext(&p.server, both, &sb, &tok);
+        SECURITY_STATUS s2 = ExportSecurityContext(&p.client, both, &cb, NULL);
+        ok(s1 == SEC_E_OK && s2 == SEC_E_OK && tok, "RESET_NEW|DELETE_OLD before any message: %08lx %08lx\n", s1, s2);
+        SecInvalidateHandle(&p.client);
+        SecInvalidateHandle(&p.server);
+        CtxtHandle s, c;
+        s1 = sb.pvBuffer ? kimport(&sb, tok, &s) : SEC_E_INVALID_TOKEN;
+        s2 = cb.pvBuffer ? kimport(&cb, NULL, &c) : SEC_E_INVALID_TOKEN;
+        ok(s1 == SEC_E_OK && s2 == SEC_E_OK, "both imported: %08lx %08lx\n", s1, s2);
+        if (s1 == SEC_E_OK && s2 == SEC_E_OK)
+            ok(seal_open(&c, &s, "reset copies", FALSE) && seal_open(&s, &c, "reset copies back", TRUE),
+               "the two reset copies talk\n");
+        if (s1 == SEC_E_OK) DeleteSecurityContext(&s);
+        if (s2 == SEC_E_OK) DeleteSecurityContext(&c);
+        if (tok) CloseHandle(tok);
+        if (sb.pvBuffer) FreeContextBuffer(sb.pvBuffer);
+        if (cb.pvBuffer) FreeContextBuffer(cb.pvBuffer);
+    }
+    pair_free(&p);
+    FreeCredentialsHandle(&pwc);
+    FreeCredentialsHandle(&sc);
+    struct sspishim_stats after = stats();
+    ok(after.live_objects == before.live_objects - 2 && after.live_tokens == before.live_tokens,
+       "left behind: objects %u -> %u, tokens %u -> %u\n", before.live_objects, after.live_objects,
+       before.live_tokens, after.live_tokens);
+}
+
+/* The worker: stdin carries the blob, the token's value in this process,
+ * the expected TokenUser SID and three sealed messages; stdout carries
+ * three sealed replies.  Its exit code is its failure count. */
+static int export_child(void)
+{
+    HANDLE in = GetStdHandle(STD_INPUT_HANDLE), out = GetStdHandle(STD_OUTPUT_HANDLE);
+    static BYTE blob[16384];
+    BYTE sid[128], sid2[128], msg[1100];
+    ULONGLONG token_value = 0;
+    DWORD sid2_len, len;
+    int n = pipe_get(in, blob, sizeof(blob));
+    int t = pipe_get(in, &token_value, sizeof(token_value));
+    int s = pipe_get(in, sid, sizeof(sid));
+    HANDLE token = (HANDLE)(ULONG_PTR)token_value;
+    CtxtHandle ctx;
+    int failures = 0;
+    if (!(n > 0 && t == 8 && s > 0)) return 100;
+    SecBuffer b = { (DWORD)n, SECBUFFER_DATA, blob };
+    SECURITY_STATUS st = kimport(&b, token, &ctx);
+    if (st != SEC_E_OK) {
+        fprintf(stderr, "export-child: import: %08lx\n", st);
+        return 101;
+    }
+    CloseHandle(token);    /* ours; the context holds its own */
+    for (int i = 0; i < 3; i++) {
+        char text[512], reply[64];
+        int k = pipe_get(in, msg, sizeof(msg));
+        st = k > 0 ? wire_open(&ctx, msg, (DWORD)k, text, sizeof(text)) : SEC_E_INCOMPLETE_MESSAGE;
+        if (st != SEC_E_OK || strncmp(text, "after the hand-off", 18)) {
+            fprintf(stderr, "export-child: message %d: %08lx \"%s\"\n", i, st, text);
+            failures++;
+        }
+        snprintf(reply, sizeof(reply), "worker reply %d", i);
+        if (wire_seal(&ctx, reply, msg, &len) != SEC_E_OK) failures++, len = 0;
+        pipe_put(out, msg, len);
+    }
+    st = ImpersonateSecurityContext(&ctx);
+    HANDLE thread_token = NULL;
+    if (st != SEC_E_OK || !OpenThreadToken(GetCurrentThread(), TOKEN_QUERY, TRUE, &thread_token) ||
+        !token_sid(thread_token, sid2, &sid2_len) || !EqualSid(sid, sid2)) {
+        fprintf(stderr, "export-child: impersonation: %08lx\n", st);
+        failures++;
+    }
+    if (thread_token) CloseHandle(thread_token);
+    RevertSecurityContext(&ctx);
+    SecPkgContext_NamesW nm;
+    if (QueryContextAttributesW(&ctx, SECPKG_ATTR_NAMES, &nm) != SEC_E_OK) failures++;
+    else {
+        if (!wcsstr(nm.sUserName, L"\\alice")) {
+            fprintf(stderr, "export-child: NAMES %ls\n", nm.sUserName);
+            failures++;
+        }
+        FreeContextBuffer(nm.sUserName);
+    }
+    DeleteSecurityContext(&ctx);
+    struct sspishim_stats left = stats();
+    if (left.live_objects || left.live_tokens) {
+        fprintf(stderr, "export-child: left %u objects, %u tokens\n", left.live_objects, left.live_tokens);
+        failures++;
+    }
+    return failures;
+}
+
+/* The server hands its Kerberos context and the client's token to a
+ * worker process; the original client carries on with the worker. */
+static void handoff(const char *self, CredHandle *pwc, CredHandle *sc, ULONG flags)
+{
+    const char *how = flags & SECPKG_CONTEXT_EXPORT_RESET_NEW ? "RESET_NEW" : "DELETE_OLD";
+    struct pair p;
+    SECURITY_STATUS st = khandshake(pwc, sc, TRUE, &p);
+    if (!ok(st == SEC_E_OK, "%s hand-off: handshake %08lx\n", how, st)) { pair_free(&p); return; }
+    if (!(flags & SECPKG_CONTEXT_EXPORT_RESET_NEW))
+        ok(seal_open(&p.client, &p.server, "before the hand-off", FALSE) &&
+               seal_open(&p.server, &p.client, "before, back", FALSE), "%s: messages before the hand-off\n", how);
+    SecBuffer blob = { 0, 0, NULL };
+    HANDLE token = NULL;
+    st = ExportSecurityContext(&p.server, flags, &blob, &token);
+    if (!ok(st == SEC_E_OK && token, "%s export for the worker: %08lx\n", how, st)) { pair_free(&p); return; }
+    if (flags & SECPKG_CONTEXT_EXPORT_DELETE_OLD) {
+        SecInvalidateHandle(&p.server);
+    }
+    BYTE sid[128];
+    DWORD sid_len = 0;
+    ok(token_sid(token, sid, &sid_len), "TokenUser of the exported token\n");
+
+    SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, TRUE };
+    HANDLE to_child_r, to_child_w, from_child_r, from_child_w;
+    CreatePipe(&to_child_r, &to_child_w, &sa, 0);
+    CreatePipe(&from_child_r, &from_child_w, &sa, 0);
+    SetHandleInformation(to_child_w, HANDLE_FLAG_INHERIT, 0);
+    SetHandleInformation(from_child_r, HANDLE_FLAG_INHERIT, 0);
+    char cmd[MAX_PATH + 32];
+    snprintf(cmd, sizeof(cmd), "\"%s\" export-child", self);
+    STARTUPINFOA si;
+    memset(&si, 0, sizeof(si));
+    si.cb = sizeof(si);
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = to_child_r;
+    si.hStdOutput = from_child_w;
+    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+    PROCESS_INFORMATION pi;
+    BOOL started = CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi);
+    CloseHandle(to_child_r);
+    CloseHandle(from_child_w);
+    if (!ok(started, "CreateProcess %s: %lu\n", cmd, GetLastError())) {
+        CloseHandle(to_child_w);
+        CloseHandle(from_child_r);
+        FreeContextBuffer(blob.pvBuffer);
+        CloseHandle(token);
+        pair_free(&p);
+        return;
+    }
+    HANDLE remote = NULL;
+    ok(DuplicateHandle(GetCurrentProcess(), token, pi.hProcess, &remote, 0, FALSE, DUPLICATE_SAME_ACCESS),
+       "DuplicateHandle into the worker: %lu\n", GetLastError());
+    CloseHandle(token);
+    ULONGLONG value = (ULONG_PTR)remote;
+    pipe_put(to_child_w, blob.pvBuffer, blob.cbBuffer);
+    pipe_put(to_child_w, &value, sizeof(value));
+    pipe_put(to_child_w, sid, sid_len);
+    FreeContextBuffer(blob.pvBuffer);
+    for (int i = 0; i < 3; i++) {
+        BYTE msg[1100];
+        DWORD len = 0;
+        char text[64], want[64];
+        snprintf(text, sizeof(text), "after the hand-off %d", i);
+        ok(wire_seal(&p.client, text, msg, &len) == SEC_E_OK, "%s: the client seals %d\n", how, i);
+        pipe_put(to_child_w, msg, len);
+        int n = pipe_get(from_child_r, msg, sizeof(msg));
+        if (!ok(n > 16, "%s: no reply %d from the worker\n", how, i)) break;
+        snprintf(want, sizeof(want), "worker reply %d", i);
+        st = wire_open(&p.client, msg, (DWORD)n, text, sizeof(text));
+        ok(st == SEC_E_OK && !strcmp(text, want), "%s: the worker's reply %d: %08lx \"%s\"\n", how, i, st, text);
+    }
+    CloseHandle(to_child_w);
+    DWORD code = 1;
+    ok(WaitForSingleObject(pi.hProcess, 60000) == WAIT_OBJECT_0, "%s: the worker did not finish\n", how);
+    GetExitCodeProcess(pi.hProcess, &code);
+    ok(code == 0, "%s: the worker (import with the token, 3 messages each way, impersonation) reported %lu\n", how,
+       code);
+    CloseHandle(from_child_r);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    pair_free(&p);
+}
+
+static void test_export_cross_process(const char *self)
+{
+    CredHandle pwc, sc;
+    ok(kcred("alice", password, SECPKG_CRED_OUTBOUND, &pwc) == SEC_E_OK, "alice's credential\n");
+    ok(kcred(NULL, NULL, SECPKG_CRED_INBOUND, &sc) == SEC_E_OK, "server credential\n");
+    handoff(self, &pwc, &sc, SECPKG_CONTEXT_EXPORT_DELETE_OLD);
+    handoff(self, &pwc, &sc, SECPKG_CONTEXT_EXPORT_RESET_NEW);
+    FreeCredentialsHandle(&pwc);
+    FreeCredentialsHandle(&sc);
+}
+
 static void run_tests(int argc, char **argv)
 {
     DWORD n = GetEnvironmentVariableA("SSPISHIM_TEST_REALM", realm, sizeof(realm));
@@ -466,6 +820,12 @@ static void run_tests(int argc, char **argv)
         return;
     }
     if (argc > 1 && !strcmp(argv[1], "switch")) exit(switch_child());
+    if (argc > 1 && !strcmp(argv[1], "export-child")) exit(export_child());
+    if (argc > 2 && !strcmp(argv[1], "handoff")) {
+        if (!n || n >= sizeof(realm)) skip("no realm (SSPISHIM_TEST_REALM)\n");
+        else test_export_cross_process(argv[2]);
+        return;
+    }
     test_package_info();
     test_switch(argv[0]);
     test_without_kdc();
@@ -475,4 +835,6 @@ static void run_tests(int argc, char **argv)
     }
     test_password_and_cache();
     test_negotiate();
+    test_export_in_process();
+    test_export_cross_process(argv[0]);
 }

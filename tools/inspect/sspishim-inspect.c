@@ -6,9 +6,11 @@
  *
  * The key file is, in order: --key, $SSPISHIM_MACHINE_KEY, the prefix's
  * C:\ProgramData\sspishim\machine.key ($WINEPREFIX, default ~/.wine).  It
- * is read, never created.  Nothing decrypted is kept or printed: the
- * verdict comes from the tag alone (packed_verify), and the key id is a
- * PRF output that names a key without revealing it.
+ * is read, never created.  The verdict comes from the tag alone
+ * (packed_verify), and the key id is a PRF output that names a key without
+ * revealing it.  A Kerberos blob that verifies is then opened to describe
+ * its payload's non-secret fields (names, etypes, flags, sequence numbers,
+ * times); key bytes are never printed, and the payload is wiped.
  * Exit status: 0 it verifies, 1 it does not (or cannot be checked), 2 usage
  * or unreadable input. */
 #include <errno.h>
@@ -16,8 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "sspishim/crypto.h"
+#include "sspishim/kerberos.h"
+#include "sspishim/krb_crypto.h"
 #include "sspishim/machine_key.h"
 #include "sspishim/packed.h"
 
@@ -65,6 +70,57 @@ static uint8_t *read_input(const char *path, size_t *len)
     if (f != stdin) fclose(f);
     *len = n;
     return buf;
+}
+
+static const char *etype_text(int32_t etype)
+{
+    const char *n = krb_crypto_name(etype);
+    return n ? n : "unknown";
+}
+
+static void unix_time(const char *label, int64_t t)
+{
+    char buf[64];
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (gmtime_r(&tt, &tm) && strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S UTC", &tm))
+        printf("%-13s%s\n", label, buf);
+    else
+        printf("%-13s%lld\n", label, (long long)t);
+}
+
+/* The non-secret fields of a Kerberos payload; never a key byte. */
+static void describe_kerberos(const uint8_t *payload, size_t len)
+{
+    struct kerberos_payload_info i;
+    shim_status st = kerberos_payload_describe(payload, len, &i);
+    if (st != SHIM_OK) {
+        printf("%-13sKerberos payload that does not read (%08x)\n", "contents", (unsigned)st);
+        return;
+    }
+    printf("%-13sKerberos payload version %u, %s\n", "contents", i.version, i.server ? "server" : "client");
+    printf("%-13s%s\n", "client", i.client);
+    printf("%-13s%s\n", "service", i.service);
+    if (i.target[0]) printf("%-13s%s\n", "target", i.target);
+    printf("%-13s%s (%d)\n", "session key", etype_text(i.session_etype), i.session_etype);
+    if (i.init_subkey_etype)
+        printf("%-13s%s (%d)\n", "init subkey", etype_text(i.init_subkey_etype), i.init_subkey_etype);
+    if (i.acc_subkey_etype)
+        printf("%-13s%s (%d)\n", "acc subkey", etype_text(i.acc_subkey_etype), i.acc_subkey_etype);
+    printf("%-13sreq %#x, attrs %#x, GSS %#x%s%s%s%s%s\n", "flags", i.req, i.attrs, i.gss_flags,
+           i.gss_flags & 0x02 ? " mutual" : "", i.gss_flags & 0x04 ? " replay" : "",
+           i.gss_flags & 0x08 ? " sequence" : "", i.gss_flags & 0x10 ? " conf" : "", i.gss_flags & 0x20 ? " integ" : "");
+    printf("%-13ssend %llu, receive next %llu (window %#llx%s); handshake left %llu/%llu%s\n", "sequence",
+           (unsigned long long)i.send_seq, (unsigned long long)i.recv_next, (unsigned long long)i.recv_window,
+           i.recv_any ? ", any" : "", (unsigned long long)i.start_send, (unsigned long long)i.start_recv,
+           i.send_seq == i.start_send && i.recv_next == i.start_recv && !i.recv_window && !i.recv_any
+               ? " (unused: RESET_NEW allowed)" : "");
+    printf("%-13s%#010x\n", "ticket flags", i.ticket_flags);
+    unix_time("authtime", i.authtime);
+    unix_time("starttime", i.starttime);
+    unix_time("endtime", i.endtime);
+    printf("%-13s%lld s\n", "clock offset", (long long)i.clock_offset);
+    printf("%-13s%zu bytes\n", "authz-data", i.authz_len);
 }
 
 /* The key file this prefix uses; NULL when there is no way to name one. */
@@ -136,9 +192,16 @@ int main(int argc, char **argv)
         printf("%-13s%s\n", "machine key", path);
         hex("its key id", id, sizeof(id));
         st = packed_verify(key, blob, len);
-        crypto_wipe(key, sizeof(key));
         if (st == SHIM_OK) printf("%-13syes: it verifies with this machine key\n", "verdict"), rc = 0;
         else printf("%-13sno: %s (%08x)\n", "verdict", why(st), (unsigned)st);
+        if (st == SHIM_OK && !strcmp(h.package, "Kerberos")) {
+            uint8_t *payload = NULL;
+            size_t plen = 0;
+            if (packed_open(key, blob, len, NULL, &payload, &plen) == SHIM_OK)
+                describe_kerberos(payload, plen);
+            packed_free_payload(payload, plen);
+        }
+        crypto_wipe(key, sizeof(key));
     }
     free(path);
     free(blob);
