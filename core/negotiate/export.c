@@ -9,6 +9,11 @@
  *          received, 8 (written by earlier releases only) RESET_NEW: the
  *          NTLM payload restarted at sequence 0 and the import moves each
  *          direction that carried a mechListMIC on by one
+ * Version 2: the same, around the Kerberos context's payload
+ *   (core/kerberos/pkg_export.c), for a Negotiate context that chose
+ *   Kerberos; flag 1 then means a bare Kerberos AP-REQ (no SPNEGO).
+ *   RESET_NEW is Kerberos' rule: the sequence numbers as its handshake
+ *   left them, so a context whose mechListMICs took numbers is refused.
  * Only an established context exports (SEC_E_UNSUPPORTED_FUNCTION
  * otherwise, as NTLM).  RESET_NEW means "as right after the handshake",
  * which under SPNEGO is one sequence number further in each direction that
@@ -28,6 +33,7 @@
 #include "negotiate_pkg.h"
 
 #define PAYLOAD_VERSION 1
+#define PAYLOAD_VERSION_KRB 2
 #define FLAG_RAW        0x1
 #define FLAG_MIC_SENT   0x2
 #define FLAG_MIC_RCVD   0x4
@@ -47,11 +53,11 @@ shim_status nego_export_context(shim_ctx *obj, int reset, uint8_t **payload, siz
     if (!ctx)
         return SHIM_E_INVALID_HANDLE;
     sys_mutex_lock(&ctx->lock);
-    if (ctx->state != NEGO_ESTABLISHED || !ctx->inner || ctx->inner->pkg != ntlm_package()) {
-        /* Negotiate over Kerberos does not export yet (docs/status.md). */
+    if (ctx->state != NEGO_ESTABLISHED || !ctx->inner) {
         sys_mutex_unlock(&ctx->lock);
         return SHIM_E_UNSUPPORTED_FUNCTION;
     }
+    bool krb = nego_inner_is_krb(ctx);
     flags = (uint8_t)((ctx->raw ? FLAG_RAW : 0) | (ctx->mic_sent ? FLAG_MIC_SENT : 0) |
                       (ctx->mic_rcvd ? FLAG_MIC_RCVD : 0));
     req = ctx->req;
@@ -60,13 +66,14 @@ shim_status nego_export_context(shim_ctx *obj, int reset, uint8_t **payload, siz
     shim_object_ref(ntlm);
     sys_mutex_unlock(&ctx->lock);
 
-    st = ntlm_export_payload(ntlm, reset, (flags & FLAG_MIC_SENT) ? 1 : 0, (flags & FLAG_MIC_RCVD) ? 1 : 0,
-                             &inner, &inner_len, role);
+    st = krb ? ntlm->pkg->ops->export_context(ntlm, reset, &inner, &inner_len, role)
+             : ntlm_export_payload(ntlm, reset, (flags & FLAG_MIC_SENT) ? 1 : 0, (flags & FLAG_MIC_RCVD) ? 1 : 0,
+                                   &inner, &inner_len, role);
     shim_object_put(ntlm);
     if (st)
         return st;
     bytes_writer_init_heap(&w, PACKED_PAYLOAD_MAX);
-    bytes_put_u16le(&w, PAYLOAD_VERSION);
+    bytes_put_u16le(&w, krb ? PAYLOAD_VERSION_KRB : PAYLOAD_VERSION);
     bytes_put_u8(&w, flags);
     bytes_put_u32le(&w, req);
     bytes_put_u32le(&w, attrs);
@@ -95,20 +102,23 @@ shim_status nego_import_context(const struct shim_package *pkg, uint8_t role, co
     shim_status st;
 
     bytes_reader_init(&r, payload, len);
-    if (bytes_get_u16le(&r) != PAYLOAD_VERSION)
+    uint16_t version = bytes_get_u16le(&r);
+    if (version != PAYLOAD_VERSION && version != PAYLOAD_VERSION_KRB)
         return r.failed ? SHIM_E_INVALID_TOKEN : SHIM_E_UNSUPPORTED_FUNCTION;
+    const struct shim_package *mech = version == PAYLOAD_VERSION_KRB ? kerberos_package() : ntlm_package();
     flags = bytes_get_u8(&r);
     req = bytes_get_u32le(&r);
     attrs = bytes_get_u32le(&r);
     n = bytes_get_u32le(&r);
-    if (bytes_get_span(&r, n, &inner) || bytes_remaining(&r) || (flags & ~FLAGS_KNOWN)) {
+    if (bytes_get_span(&r, n, &inner) || bytes_remaining(&r) || (flags & ~FLAGS_KNOWN) ||
+        (mech != ntlm_package() && (flags & FLAG_RESET))) {
         WARN("malformed Negotiate payload\n");
         return SHIM_E_INVALID_TOKEN;
     }
     /* Everything that can fail comes before NTLM takes the token. */
     if (!(ctx = nego_ctx_new(pkg, role == PACKED_ROLE_SERVER)))
         return SHIM_E_INSUFFICIENT_MEMORY;
-    if ((st = NTLM_OPS->import_context(ntlm_package(), role, inner.p, inner.len, token, &ntlm))) {
+    if ((st = mech->ops->import_context(mech, role, inner.p, inner.len, token, &ntlm))) {
         shim_object_put(&ctx->hdr);
         return st;
     }

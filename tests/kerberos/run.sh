@@ -353,9 +353,13 @@ wine_count() {
     grep -E 'Test failed|Tests skipped' <<<"$2" | sed "s|^|    $1: |"
     pass=$((pass + n - f - t)) fail=$((fail + f))
 }
+# SSPISHIM_KRB_WINES: which Wines to run the Windows programs on.
+wanted=" ${SSPISHIM_KRB_WINES:-wine wine10} "
 wines=
-if [ -n "$wine" ]; then wines=wine; else echo "SKIP Wine 8: no wine"; fi
-if why=$("$platforms" has-wine10); then
+if [[ "$wanted" != *" wine "* ]]; then :; elif [ -n "$wine" ]; then wines=wine; else echo "SKIP Wine 8: no wine"; fi
+if [[ "$wanted" != *" wine10 "* ]]; then
+    echo "SKIP Wine 10: not asked for (SSPISHIM_KRB_WINES)"
+elif why=$("$platforms" has-wine10); then
     wines="$wines wine10"
 elif [ "${SSPISHIM_REQUIRE_WINE10:-0}" = 1 ]; then
     bad "Wine 10 runs the Kerberos programs ($why)"
