@@ -508,6 +508,21 @@ def kerberos_section(R):
                'the variable on each accept, so both run in the same process). Sealing: `EncryptMessage` + '
                '`DecryptMessage` in place (token + data buffers) against `gss_wrap` (confidentiality) + `gss_unwrap`, '
                'whose output buffers are released each time.\n')
+    out.append('**Where the time goes** (`perf record` on `krb_bench profile handshake` and `profile seal:SIZE`). '
+               'The first runs had ours behind MIT at 64 B and barely level at 1 KiB, and the handshake spent 41 % '
+               'of its time in the replay cache. Fixed in core/ on the way: the replay cache walked all of its 65,536 '
+               'slots on every AP-REQ (now a hash chain per digest, swept only when full, so the same entries are '
+               'refused as before); every message derived its Ke and Ki again (RFC 3961 DK: n-fold, two AES key '
+               'schedules and four blocks each), now kept per context and direction (`struct krb_key_cache` in '
+               '`krb_gss_ctx`, wiped with it); n-fold computed each byte with divisions (now walked in order); '
+               'SHA-1, the HMAC under AES-SHA1, was the portable C loop and runs on the SHA extensions where the CPU '
+               'has them (`core/crypto/sha1.c`, x86-64). What is left, largest first: at 64 B the system call for '
+               'each message\'s 16-byte confounder (`getrandom`, with its kernel entry a third of a 64-byte seal + '
+               'unseal on this virtual machine; MIT draws from its own user-space Fortuna generator), then HMAC-SHA1\'s '
+               'key pads hashed again for every message and the AES key schedule of Ke; at 64 KiB, the copies of '
+               '`krb_gss_wrap_split` and `krb_gss_unwrap_split` (the message is copied into a token, rotated with '
+               'three reversals and copied back, and the decryption goes through two more heap buffers: each a 64 KiB '
+               'allocation that glibc hands back to the kernel and faults in again).\n')
     if R.notes.get('krb.export.ours'):
         out.append('**Export + import: only MIT\'s is measured** (%s): the Kerberos package\'s export_context and '
                    'import_context were not on this branch when it was built (issue 17 point 2). `krb_bench` '
