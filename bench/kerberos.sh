@@ -36,6 +36,9 @@ realm=BENCH.TEST
 pw=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
 export KRB5_CONFIG=$dir/krb5.conf KRB5_KDC_PROFILE=$dir/kdc.conf KRB5CCNAME=FILE:$dir/ccache
 export KRB5_KTNAME=$dir/service.keytab KRB5RCACHEDIR=$dir/rcache KRB5RCACHETYPE=none
+# Export and import seal under a machine key: a throwaway one unless
+# make bench's own is set.
+export SSPISHIM_MACHINE_KEY=${SSPISHIM_MACHINE_KEY:-$dir/machine.key}
 mkdir -p "$KRB5RCACHEDIR"
 cat >"$KRB5_CONFIG" <<CONF
 [libdefaults]
