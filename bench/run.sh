@@ -82,6 +82,17 @@ for pass in $(seq 1 "$passes"); do
     done
 done
 
+# Kerberos: the core's package beside MIT's GSSAPI in one native process,
+# against a KDC of its own (bench/kerberos.sh; its passes alternate the
+# two implementations batch by batch).
+krc=0
+bash "$src/bench/kerberos.sh" "$b" "$results" "$passes" || krc=$?
+case $krc in
+0) ;;
+2) env_line krb-skipped "no MIT KDC (krb5-kdc, krb5-admin-server, krb5-user)" ;;
+*) echo "bench: the Kerberos benchmarks failed" >&2; exit 1 ;;
+esac
+
 # The sealing primitives against OpenSSL's, natively (core_bench prims).
 for pass in $(seq 1 "$passes"); do run "$pass" "core prims" core prims; done
 

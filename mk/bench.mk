@@ -38,10 +38,28 @@ $(B)/native/bench/core_bench: $(B)/native/obj/bench/core/core_bench.o $(B)/nativ
 	@mkdir -p $(dir $@)
 	$(CC_NATIVE) -o $@ $^ -lcrypto -lpthread
 
+# Kerberos against MIT's GSSAPI, natively in one process, against a KDC
+# bench/kerberos.sh starts (krb5-kdc, krb5-admin-server, libkrb5-dev).
+#   make bench-kerberos          alone: writes $(B)/bench/kerberos.tsv and
+#                                prints the ratios (MIT's time / ours)
+KRB_BENCH := $(B)/native/bench/krb_bench
+$(B)/native/obj/bench/kerberos/krb_bench.o: $(BENCH_HEADERS)
+$(KRB_BENCH): $(B)/native/obj/bench/kerberos/krb_bench.o $(B)/native/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC_NATIVE) -o $@ $^ -lgssapi_krb5 -lpthread
+BENCH_PROGS += $(KRB_BENCH)
+
 bench-progs: $(DLLS) $(BENCH_PROGS)
 
 bench: bench-progs
 	@BENCH_PASSES=$(BENCH_PASSES) BENCH_CONTEXTS=$(BENCH_CONTEXTS) BENCH_COLD_RUNS=$(BENCH_COLD_RUNS) \
 		bench/run.sh $(B)
 
-.PHONY: bench-progs
+bench-kerberos: $(KRB_BENCH)
+	@mkdir -p $(B)/bench
+	@rm -f $(B)/bench/kerberos.tsv
+	bench/kerberos.sh $(B) $(B)/bench/kerberos.tsv $(BENCH_PASSES)
+	@awk -F'\t' '$$2 == "ratio" && $$3 ~ /mit/ { printf "pass %s  %-46s %6.2fx (%.2f-%.2f)\n", $$1, $$3, $$4, $$5, $$6 }' \
+		$(B)/bench/kerberos.tsv
+
+.PHONY: bench-progs bench-kerberos

@@ -66,39 +66,47 @@ static void mac(const struct krb_etype *e, const uint8_t *ki, const uint8_t *dat
     crypto_wipe(full, sizeof(full));
 }
 
-int krb_aes_sha1_encrypt(const struct krb_etype *e, const uint8_t *key, uint32_t usage, const uint8_t *conf,
-                         const uint8_t *plain, size_t len, uint8_t *out)
+int krb_aes_sha1_encrypt_dk(const struct krb_etype *e, const uint8_t *ke, const uint8_t *ki, const uint8_t *conf,
+                            const uint8_t *plain, size_t len, uint8_t *out)
 {
-    uint8_t ke[KRB_KEY_MAX], ki[KRB_KEY_MAX], iv[BLOCK] = { 0 };
+    uint8_t iv[BLOCK] = { 0 };
     struct crypto_aes aes;
-    size_t n, klen;
+    size_t n = e->conf_size + len;
 
-    krb_aes_sha1_derive(e, key, usage, KRB_DERIVE_ENCRYPT, ke, &klen);
-    krb_aes_sha1_derive(e, key, usage, KRB_DERIVE_INTEGRITY, ki, &klen);
-    n = e->conf_size + len;
     memcpy(out, conf, e->conf_size);
     if (len) memcpy(out + e->conf_size, plain, len);
     mac(e, ki, out, n, out + n);
     crypto_aes_init(&aes, ke, e->key_size);
     crypto_aes_cts_encrypt(&aes, iv, out, out, n);
     crypto_wipe(&aes, sizeof(aes));
-    crypto_wipe(ke, sizeof(ke));
-    crypto_wipe(ki, sizeof(ki));
     return KRB_CRYPTO_OK;
 }
 
-int krb_aes_sha1_decrypt(const struct krb_etype *e, const uint8_t *key, uint32_t usage, const uint8_t *cipher,
-                         size_t len, uint8_t *out)
+int krb_aes_sha1_encrypt(const struct krb_etype *e, const uint8_t *key, uint32_t usage, const uint8_t *conf,
+                         const uint8_t *plain, size_t len, uint8_t *out)
 {
-    uint8_t ke[KRB_KEY_MAX], ki[KRB_KEY_MAX], iv[BLOCK] = { 0 }, want[CRYPTO_HASH_MAX_SIZE];
-    size_t n = len - e->mac_size, klen;
+    uint8_t ke[KRB_KEY_MAX], ki[KRB_KEY_MAX];
+    size_t klen;
+    int rc;
+
+    krb_aes_sha1_derive(e, key, usage, KRB_DERIVE_ENCRYPT, ke, &klen);
+    krb_aes_sha1_derive(e, key, usage, KRB_DERIVE_INTEGRITY, ki, &klen);
+    rc = krb_aes_sha1_encrypt_dk(e, ke, ki, conf, plain, len, out);
+    crypto_wipe(ke, sizeof(ke));
+    crypto_wipe(ki, sizeof(ki));
+    return rc;
+}
+
+int krb_aes_sha1_decrypt_dk(const struct krb_etype *e, const uint8_t *ke, const uint8_t *ki, const uint8_t *cipher,
+                            size_t len, uint8_t *out)
+{
+    uint8_t iv[BLOCK] = { 0 }, want[CRYPTO_HASH_MAX_SIZE];
+    size_t n = len - e->mac_size;
     struct crypto_aes aes;
     uint8_t *tmp = malloc(n);
     int rc = KRB_CRYPTO_OK;
 
     if (!tmp) return KRB_CRYPTO_NO_MEMORY;
-    krb_aes_sha1_derive(e, key, usage, KRB_DERIVE_ENCRYPT, ke, &klen);
-    krb_aes_sha1_derive(e, key, usage, KRB_DERIVE_INTEGRITY, ki, &klen);
     crypto_aes_init(&aes, ke, e->key_size);
     crypto_aes_cts_decrypt(&aes, iv, cipher, tmp, n);
     mac(e, ki, tmp, n, want);
@@ -109,6 +117,20 @@ int krb_aes_sha1_decrypt(const struct krb_etype *e, const uint8_t *key, uint32_t
     crypto_wipe(tmp, n);
     free(tmp);
     crypto_wipe(&aes, sizeof(aes));
+    crypto_wipe(want, sizeof(want));
+    return rc;
+}
+
+int krb_aes_sha1_decrypt(const struct krb_etype *e, const uint8_t *key, uint32_t usage, const uint8_t *cipher,
+                         size_t len, uint8_t *out)
+{
+    uint8_t ke[KRB_KEY_MAX], ki[KRB_KEY_MAX];
+    size_t klen;
+    int rc;
+
+    krb_aes_sha1_derive(e, key, usage, KRB_DERIVE_ENCRYPT, ke, &klen);
+    krb_aes_sha1_derive(e, key, usage, KRB_DERIVE_INTEGRITY, ki, &klen);
+    rc = krb_aes_sha1_decrypt_dk(e, ke, ki, cipher, len, out);
     crypto_wipe(ke, sizeof(ke));
     crypto_wipe(ki, sizeof(ki));
     return rc;

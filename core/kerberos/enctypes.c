@@ -13,12 +13,13 @@
 #define AES_SHA1(num, nm, ck, keylen) \
     { num, nm, ck, keylen, 16, 12, 12, 16, &crypto_hash_sha1, 4096, \
       krb_aes_sha1_string_to_key, krb_identity_random_to_key, krb_aes_sha1_derive, \
-      krb_aes_sha1_encrypt, krb_aes_sha1_decrypt, krb_aes_sha1_checksum, krb_aes_sha1_prf }
+      krb_aes_sha1_encrypt, krb_aes_sha1_decrypt, krb_aes_sha1_checksum, krb_aes_sha1_prf, \
+      krb_aes_sha1_encrypt_dk, krb_aes_sha1_decrypt_dk }
 
 #define AES_SHA2(num, nm, ck, keylen, mac, prf, hash) \
     { num, nm, ck, keylen, 16, mac, mac, prf, hash, 32768, \
       krb_aes_sha2_string_to_key, krb_identity_random_to_key, krb_aes_sha2_derive, \
-      krb_aes_sha2_encrypt, krb_aes_sha2_decrypt, krb_aes_sha2_checksum, krb_aes_sha2_prf }
+      krb_aes_sha2_encrypt, krb_aes_sha2_decrypt, krb_aes_sha2_checksum, krb_aes_sha2_prf, NULL, NULL }
 
 static const struct krb_etype etypes[] = {
     AES_SHA1(KRB_ETYPE_AES128_CTS_HMAC_SHA1_96, "aes128-cts-hmac-sha1-96", KRB_CKSUM_HMAC_SHA1_96_AES128, 16),
@@ -30,7 +31,7 @@ static const struct krb_etype etypes[] = {
     { KRB_ETYPE_RC4_HMAC, "rc4-hmac", KRB_CKSUM_HMAC_MD5, 16, 8, 16, 16, 20, NULL, 0,
       krb_rc4_string_to_key, krb_identity_random_to_key,
       NULL,     /* no RFC 3961 derived keys: the usage is mixed in by HMAC-MD5 inside each operation */
-      krb_rc4_encrypt, krb_rc4_decrypt, krb_rc4_checksum, krb_rc4_prf },
+      krb_rc4_encrypt, krb_rc4_decrypt, krb_rc4_checksum, krb_rc4_prf, NULL, NULL },
 };
 
 static const struct krb_etype *lookup(int32_t etype)
@@ -213,6 +214,73 @@ int krb_crypto_decrypt(const struct krb_key *key, uint32_t usage, const uint8_t 
     plain_len = cipher_len - overhead;
     if (plain_len && (!out || out_cap < plain_len)) return KRB_CRYPTO_BUFFER_TOO_SMALL;
     rc = e->decrypt(e, key->bytes, usage, cipher, cipher_len, out);
+    if (!rc && out_len) *out_len = plain_len;
+    return rc;
+}
+
+/* The cache holding key's Ke and Ki for usage: as it is, or refilled. */
+static int cache_fill(struct krb_key_cache *c, const struct krb_etype *e, const struct krb_key *key, uint32_t usage)
+{
+    size_t n;
+
+    if (c->valid && c->etype == key->etype && c->usage == usage && c->len == key->len &&
+        !memcmp(c->base, key->bytes, key->len))
+        return KRB_CRYPTO_OK;
+    crypto_wipe(c, sizeof(*c));
+    if (e->derive(e, key->bytes, usage, KRB_DERIVE_ENCRYPT, c->ke, &n) ||
+        e->derive(e, key->bytes, usage, KRB_DERIVE_INTEGRITY, c->ki, &n)) {
+        crypto_wipe(c, sizeof(*c));
+        return KRB_CRYPTO_BAD_KEY;
+    }
+    memcpy(c->base, key->bytes, key->len);
+    c->len = key->len;
+    c->etype = key->etype;
+    c->usage = usage;
+    c->valid = true;
+    return KRB_CRYPTO_OK;
+}
+
+int krb_crypto_encrypt_cached(struct krb_key_cache *cache, const struct krb_key *key, uint32_t usage,
+                              const uint8_t *plain, size_t plain_len, krb_random_fn rng, void *rng_ctx, uint8_t *out,
+                              size_t out_cap, size_t *out_len)
+{
+    uint8_t conf[16];
+    size_t need;
+    int rc;
+    const struct krb_etype *e = key_row(key, &rc);
+
+    if (!e) return rc;
+    if (!cache || !e->derive || !e->encrypt_dk)
+        return krb_crypto_encrypt(key, usage, plain, plain_len, rng, rng_ctx, out, out_cap, out_len);
+    if (plain_len && !plain) return KRB_CRYPTO_BAD_LENGTH;
+    if (!(need = krb_crypto_ciphertext_size(e->etype, plain_len))) return KRB_CRYPTO_BAD_LENGTH;
+    if (!out || out_cap < need) return KRB_CRYPTO_BUFFER_TOO_SMALL;
+    if ((rc = cache_fill(cache, e, key, usage))) return rc;
+    if (!rng) rng = system_random;
+    if (rng(rng_ctx, conf, e->conf_size)) return KRB_CRYPTO_NO_RANDOM;
+    rc = e->encrypt_dk(e, cache->ke, cache->ki, conf, plain, plain_len, out);
+    crypto_wipe(conf, sizeof(conf));
+    if (!rc && out_len) *out_len = need;
+    return rc;
+}
+
+int krb_crypto_decrypt_cached(struct krb_key_cache *cache, const struct krb_key *key, uint32_t usage,
+                              const uint8_t *cipher, size_t cipher_len, uint8_t *out, size_t out_cap,
+                              size_t *out_len)
+{
+    size_t overhead, plain_len;
+    int rc;
+    const struct krb_etype *e = key_row(key, &rc);
+
+    if (!e) return rc;
+    if (!cache || !e->derive || !e->decrypt_dk)
+        return krb_crypto_decrypt(key, usage, cipher, cipher_len, out, out_cap, out_len);
+    overhead = e->conf_size + e->mac_size;
+    if (!cipher || cipher_len < overhead) return KRB_CRYPTO_BAD_LENGTH;
+    plain_len = cipher_len - overhead;
+    if (plain_len && (!out || out_cap < plain_len)) return KRB_CRYPTO_BUFFER_TOO_SMALL;
+    if ((rc = cache_fill(cache, e, key, usage))) return rc;
+    rc = e->decrypt_dk(e, cache->ke, cache->ki, cipher, cipher_len, out);
     if (!rc && out_len) *out_len = plain_len;
     return rc;
 }

@@ -45,6 +45,13 @@ struct krb_etype {
                     size_t len, uint8_t *out);
     /* out: prf_size bytes. */
     int (*prf)(const struct krb_etype *e, const uint8_t *key, const uint8_t *in, size_t len, uint8_t *out);
+    /* encrypt and decrypt with Ke and Ki already derived (derive's
+     * KRB_DERIVE_ENCRYPT and KRB_DERIVE_INTEGRITY outputs); NULL where the
+     * row has no such form (krb_key_cache is then not used). */
+    int (*encrypt_dk)(const struct krb_etype *e, const uint8_t *ke, const uint8_t *ki, const uint8_t *conf,
+                      const uint8_t *plain, size_t len, uint8_t *out);
+    int (*decrypt_dk)(const struct krb_etype *e, const uint8_t *ke, const uint8_t *ki, const uint8_t *cipher,
+                      size_t len, uint8_t *out);
 };
 
 /* The row functions, one file per RFC. */
@@ -56,6 +63,10 @@ int krb_aes_sha1_encrypt(const struct krb_etype *e, const uint8_t *key, uint32_t
                          const uint8_t *plain, size_t len, uint8_t *out);
 int krb_aes_sha1_decrypt(const struct krb_etype *e, const uint8_t *key, uint32_t usage, const uint8_t *cipher,
                          size_t len, uint8_t *out);
+int krb_aes_sha1_encrypt_dk(const struct krb_etype *e, const uint8_t *ke, const uint8_t *ki, const uint8_t *conf,
+                            const uint8_t *plain, size_t len, uint8_t *out);
+int krb_aes_sha1_decrypt_dk(const struct krb_etype *e, const uint8_t *ke, const uint8_t *ki, const uint8_t *cipher,
+                            size_t len, uint8_t *out);
 int krb_aes_sha1_checksum(const struct krb_etype *e, const uint8_t *key, uint32_t usage, const uint8_t *data,
                           size_t len, uint8_t *out);
 int krb_aes_sha1_prf(const struct krb_etype *e, const uint8_t *key, const uint8_t *in, size_t len, uint8_t *out);

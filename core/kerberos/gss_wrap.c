@@ -135,7 +135,8 @@ static int wrap_token(struct krb_gss_ctx *ctx, bool conf, enum krb_gss_layout la
             memcpy(plain, msg, len);
         memcpy(plain + len, t, HDR);
         memset(plain + len + 6, 0, 2);      /* the encrypted copy has RRC 0 */
-        rc = gss_crypto_status(krb_crypto_encrypt(key, usage, plain, len + HDR, NULL, NULL, t + HDR, body, &n));
+        rc = gss_crypto_status(krb_crypto_encrypt_cached(&ctx->wrap_keys[0], key, usage, plain, len + HDR, NULL, NULL,
+                                                         t + HDR, body, &n));
         crypto_wipe(plain, len + HDR);
         free(plain);
     } else {
@@ -195,7 +196,7 @@ static int unwrap_token(struct krb_gss_ctx *ctx, uint8_t *tok, size_t len, uint8
             return n ? KRB_E_NO_MEMORY : KRB_E_BAD_INTEGRITY;
         *owned = out;
         *owned_len = n;
-        if ((rc = gss_crypto_status(krb_crypto_decrypt(key, usage, body, n, out, n, &plen))))
+        if ((rc = gss_crypto_status(krb_crypto_decrypt_cached(&ctx->wrap_keys[1], key, usage, body, n, out, n, &plen))))
             return rc;
         /* data | filler | header copy: the copy must match the header we
          * got in the clear (its RRC is not compared: senders differ). */

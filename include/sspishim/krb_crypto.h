@@ -11,6 +11,7 @@
 #ifndef SSPISHIM_KRB_CRYPTO_H
 #define SSPISHIM_KRB_CRYPTO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -89,6 +90,29 @@ int krb_crypto_encrypt(const struct krb_key *key, uint32_t usage, const uint8_t 
                        krb_random_fn rng, void *rng_ctx, uint8_t *out, size_t out_cap, size_t *out_len);
 int krb_crypto_decrypt(const struct krb_key *key, uint32_t usage, const uint8_t *cipher, size_t cipher_len,
                        uint8_t *out, size_t out_cap, size_t *out_len);
+
+/* One key's derived keys for one usage (RFC 3961 DK: Ke and Ki), kept
+ * between calls: deriving them for every message (n-fold, two AES key
+ * schedules, four AES blocks) was most of a small message's cost.  A
+ * zeroed cache is empty; it is refilled whenever the key or the usage
+ * differs from what it holds.  It holds key material: its owner wipes it.
+ * The _cached calls are krb_crypto_encrypt/decrypt with the cache; rows
+ * without derived keys (rc4-hmac) or without a with-derived-keys form
+ * take the plain path. */
+struct krb_key_cache {
+    bool valid;
+    int32_t etype;
+    uint32_t usage;
+    size_t len;
+    uint8_t base[KRB_KEY_MAX];
+    uint8_t ke[KRB_KEY_MAX], ki[KRB_KEY_MAX];
+};
+int krb_crypto_encrypt_cached(struct krb_key_cache *cache, const struct krb_key *key, uint32_t usage,
+                              const uint8_t *plain, size_t plain_len, krb_random_fn rng, void *rng_ctx, uint8_t *out,
+                              size_t out_cap, size_t *out_len);
+int krb_crypto_decrypt_cached(struct krb_key_cache *cache, const struct krb_key *key, uint32_t usage,
+                              const uint8_t *cipher, size_t cipher_len, uint8_t *out, size_t out_cap,
+                              size_t *out_len);
 
 /* The etype's mandatory keyed checksum over data.  verify accepts only
  * that checksum type, compares in constant time, and says

@@ -104,6 +104,9 @@ struct krb_gss_ctx {
     uint8_t *authz;
     size_t authz_len;
     int32_t peer_error;             /* the KRB-ERROR code received, 0 if none */
+    /* Wrap tokens' derived keys, sending [0] and receiving [1], kept
+     * between messages (wiped with the context). */
+    struct krb_key_cache wrap_keys[2];
 };
 
 /* Wipes the keys and frees authz; the context is then empty. */

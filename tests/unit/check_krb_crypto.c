@@ -269,6 +269,36 @@ START_TEST(test_encrypt_vectors)
     ck_assert_uint_eq(len, v->plain_len);
     ck_assert_mem_eq(back, plain, v->plain_len);
     ck_assert_uint_eq(back[v->plain_len], 0xee);
+
+    /* The same through a derived-key cache: first filled for another
+     * usage and another key (refilled), then kept between calls. */
+    struct krb_key_cache cache = { .valid = false };
+    struct krb_key other = key;
+    other.bytes[0] ^= 1;
+    conf.calls = 0;
+    ck_assert_int_eq(krb_crypto_encrypt_cached(&cache, &other, v->usage + 1, plain, v->plain_len, fixed_random,
+                                               &conf, out, sizeof(out), &len), KRB_CRYPTO_OK);
+    for (int round = 0; round < 2; round++) {
+        conf.calls = 0;
+        memset(out, 0, sizeof(out));
+        ck_assert_int_eq(krb_crypto_encrypt_cached(&cache, &key, v->usage, plain, v->plain_len, fixed_random, &conf,
+                                                   out, sizeof(out), &len), KRB_CRYPTO_OK);
+        ck_assert_uint_eq(len, want_len);
+        ck_assert_mem_eq(out, want, want_len);
+        memset(back, 0xee, sizeof(back));
+        ck_assert_int_eq(krb_crypto_decrypt_cached(&cache, &key, v->usage, want, want_len, back, sizeof(back), &len),
+                         KRB_CRYPTO_OK);
+        ck_assert_uint_eq(len, v->plain_len);
+        ck_assert_mem_eq(back, plain, v->plain_len);
+        ck_assert_uint_eq(back[v->plain_len], 0xee);
+    }
+    /* A tampered ciphertext is refused through the cache, as it is and
+     * refilled for the other key. */
+    want[want_len - 1] ^= 1;
+    ck_assert_int_eq(krb_crypto_decrypt_cached(&cache, &key, v->usage, want, want_len, back, sizeof(back), &len),
+                     KRB_CRYPTO_BAD_INTEGRITY);
+    ck_assert_int_eq(krb_crypto_decrypt_cached(&cache, &other, v->usage, want, want_len, back, sizeof(back), &len),
+                     KRB_CRYPTO_BAD_INTEGRITY);
 }
 END_TEST
 

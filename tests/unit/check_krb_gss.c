@@ -314,6 +314,27 @@ START_TEST(test_replay_cache_bounds)
 }
 END_TEST
 
+/* Many entries (chained by digest): each one a replay while live, the
+ * cache full at max live ones, all of them room again after the window. */
+START_TEST(test_replay_cache_many)
+{
+    struct krb_replay_cache *rc = krb_replay_cache_new(1000, 300);
+    struct krb_principal alice;
+    struct bytes_span a = { authz_bytes, 4 };
+
+    krb_principal_parse("alice", 1, &alice);
+    for (uint32_t i = 0; i < 1000; i++)
+        ck_assert_int_eq(krb_replay_cache_check(rc, "R", &alice, 1000 + i % 7, i, a, 1000), KRB_OK);
+    for (uint32_t i = 0; i < 1000; i++)
+        ck_assert_int_eq(krb_replay_cache_check(rc, "R", &alice, 1000 + i % 7, i, a, 1000), KRB_E_REPLAY);
+    ck_assert_int_eq(krb_replay_cache_check(rc, "R", &alice, 1000, 5000, a, 1000), KRB_E_NO_MEMORY);
+    for (uint32_t i = 0; i < 1000; i++)
+        ck_assert_int_eq(krb_replay_cache_check(rc, "R", &alice, 2000, i, a, 2000), KRB_OK);
+    ck_assert_int_eq(krb_replay_cache_check(rc, "R", &alice, 2000, 999, a, 2000), KRB_E_REPLAY);
+    krb_replay_cache_free(rc);
+}
+END_TEST
+
 START_TEST(test_skew_expired_wrong_key)
 {
     struct pair p;
@@ -810,6 +831,7 @@ static Suite *krb_gss_suite(void)
     tcase_add_test(tc, test_delegation_never);
     tcase_add_test(tc, test_replayed_ap_req);
     tcase_add_test(tc, test_replay_cache_bounds);
+    tcase_add_test(tc, test_replay_cache_many);
     tcase_add_test(tc, test_skew_expired_wrong_key);
     tcase_add_test(tc, test_channel_bindings);
     tcase_add_test(tc, test_truncated_and_altered_handshake);
