@@ -111,7 +111,7 @@ run_all() {
         rm -rf "$work/prefix-$mode"
         if ! WINEPREFIX="$work/prefix-$mode" timeout 300 wineboot -i >"$work/out/wineboot-$mode.log" 2>&1; then
             tail -n 20 "$work/out/wineboot-$mode.log"
-            echo "$label: 0 passed, 1 failed, 0 skipped"
+            echo "conformance $label: 0 passed, 1 failed, 0 skipped"
             return 1
         fi
         WINEPREFIX="$work/prefix-$mode" wineserver -w
@@ -176,7 +176,7 @@ run_all() {
         WINEPREFIX="$work/prefix-$mode" wineserver -w >/dev/null 2>&1
         rm -rf "${work:?}/prefix-$mode"
     done
-    echo "$label: $passed passed, $failed failed, $skipped skipped"
+    echo "conformance $label: $passed passed, $failed failed, $skipped skipped"
     [ "$failed" -eq 0 ]
 }
 
@@ -305,7 +305,7 @@ trap 'rm -f "$log"' EXIT
 # tally LABEL: adds "LABEL: N passed, N failed, N skipped" from $log
 tally() {
     local p f s
-    read -r p f s < <(sed -nE "s/^$1: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped\$/\1 \2 \3/p" "$log" | tail -n 1)
+    read -r p f s < <(sed -nE "s/^conformance $1: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped\$/\1 \2 \3/p" "$log" | tail -n 1)
     passed=$((passed + ${p:-0})) failed=$((failed + ${f:-1})) skipped=$((skipped + ${s:-0}))
 }
 
@@ -319,16 +319,16 @@ rm -rf "$work"
 # shellcheck disable=SC2016
 ver=$(dpkg-query -W -f='${Version}' wine 2>/dev/null)
 if [[ "$wines" != *" wine "* ]]; then
-    echo "wine: 0 passed, 0 failed, 0 skipped" >>"$log"
+    echo "conformance wine: 0 passed, 0 failed, 0 skipped" >>"$log"
 elif [ -z "$ver" ] || ! command -v wine >/dev/null; then
     echo "conformance: no Debian wine package on this host" | tee -a "$log"
-    echo "wine: 0 passed, 1 failed, 0 skipped" >>"$log"
+    echo "conformance wine: 0 passed, 1 failed, 0 skipped" >>"$log"
 elif ! wsrc=$(fetch_source "$ver"); then
     echo "wine: cannot fetch Wine $ver's source" | tee -a "$log"
-    echo "wine: 0 passed, 1 failed, 0 skipped" >>"$log"
+    echo "conformance wine: 0 passed, 1 failed, 0 skipped" >>"$log"
 elif ! build "$wsrc" "$work"; then
     echo "wine: cannot build Wine $ver's tests" | tee -a "$log"
-    echo "wine: 0 passed, 1 failed, 0 skipped" >>"$log"
+    echo "conformance wine: 0 passed, 1 failed, 0 skipped" >>"$log"
 else
     echo "== wine: Wine $ver's dlls/secur32/tests, $(tr '\n' ' ' <"$work/tests")"
     run_all "$work" wine 2>&1 | tee -a "$log"
@@ -348,13 +348,13 @@ elif why=$("$src/tools/wine-platforms" has-wine10); then
     rm -rf "$work"
     if [ -z "$rel" ]; then
         echo "wine10: the build folder $b is outside $src, which the Wine 10 root cannot see" | tee -a "$log"
-        echo "wine10: 0 passed, 1 failed, 0 skipped" >>"$log"
+        echo "conformance wine10: 0 passed, 1 failed, 0 skipped" >>"$log"
     elif [ -z "$ver" ] || ! wsrc=$(fetch_source "$ver"); then
         echo "wine10: cannot fetch Wine ${ver:-?}'s source" | tee -a "$log"
-        echo "wine10: 0 passed, 1 failed, 0 skipped" >>"$log"
+        echo "conformance wine10: 0 passed, 1 failed, 0 skipped" >>"$log"
     elif ! build "$wsrc" "$work"; then
         echo "wine10: cannot build Wine $ver's tests" | tee -a "$log"
-        echo "wine10: 0 passed, 1 failed, 0 skipped" >>"$log"
+        echo "conformance wine10: 0 passed, 1 failed, 0 skipped" >>"$log"
     else
         echo "== wine10: Wine $ver's dlls/secur32/tests, $(tr '\n' ' ' <"$work/tests")"
         SSPISHIM_CONFORMANCE_ARCHES="$arches" SSPISHIM_CONFORMANCE_TIMEOUT="$timeout_s" \
