@@ -50,7 +50,9 @@ static void sha1_blocks_c(uint32_t *h, const uint8_t *p, size_t blocks)
  * message's time in.  x86-64 only, as AES-NI (aes_ni.h).  The state is
  * kept as the FIPS words ABCD in one register (A in the top lane) and E
  * in the top lane of another; message words are loaded big-endian. */
+#include <cpuid.h>
 #include <immintrin.h>
+#include <stdbool.h>
 
 #define SHA_TARGET __attribute__((target("sha,ssse3,sse4.1")))
 
@@ -98,9 +100,26 @@ SHA_TARGET static void sha1_blocks_ni(uint32_t *h, const uint8_t *p, size_t bloc
     crypto_wipe(w, sizeof(w));
 }
 
+/* CPUID itself: clang's __builtin_cpu_supports has no "sha".  Asked once;
+ * a race between two first callers only asks twice. */
+static bool sha1_ni_usable(void)
+{
+    static int known;   /* 0 not asked yet, 1 no, 2 yes */
+    int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
+
+    if (!k) {
+        unsigned a, b, c, d;
+        bool sse41 = __get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSE4_1);
+        bool sha = __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 29));
+        k = sse41 && sha ? 2 : 1;
+        __atomic_store_n(&known, k, __ATOMIC_RELAXED);
+    }
+    return k == 2;
+}
+
 static void sha1_blocks(uint32_t *h, const uint8_t *p, size_t blocks)
 {
-    if (__builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1"))
+    if (sha1_ni_usable())
         sha1_blocks_ni(h, p, blocks);
     else
         sha1_blocks_c(h, p, blocks);
