@@ -18,16 +18,9 @@
  *   | 16 exported session key
  *   | shared handle                     u8 rc4 i, u8 rc4 j, 256 rc4 s
  *   | u32 seq | u64 established | the six names as in version 1
- * Version 3: version 1 where each direction starts with a u8: 1 when its
- * stream is still as keyed (ntlm_seal_dir.fresh), and then nothing else
- * of it follows, since the importer derives it again from the exported
- * session key; 0 followed by the direction as in version 1.  Two fresh
- * directions leave out 550 of a client blob's 687 bytes, and sealing
- * them was most of an export round trip (BENCHMARKS.md).
- * ESS contexts whose two streams have both run still write version 1, so
- * their blobs stay readable by earlier builds; a build that does not know
- * a version refuses its blob (SEC_E_UNSUPPORTED_FUNCTION) rather than
- * misreading it.  A flags
+ * ESS contexts still write version 1, so their blobs stay readable by
+ * earlier builds; a build that only knows version 1 refuses a version-2
+ * blob (SEC_E_UNSUPPORTED_FUNCTION) rather than misreading it.  A flags
  * field that disagrees with the version is SEC_E_INVALID_TOKEN.
  * Only an established context exports (anything else is
  * SEC_E_UNSUPPORTED_FUNCTION: there is nothing yet that another process
@@ -58,7 +51,6 @@
 
 #define PAYLOAD_VERSION        1   /* with extended session security */
 #define PAYLOAD_VERSION_SHARED 2   /* without: one handle, one counter */
-#define PAYLOAD_VERSION_FRESH  3   /* with, a fresh direction left out */
 
 static void put_dir(struct bytes_writer *w, const struct ntlm_seal_dir *d)
 {
@@ -91,33 +83,6 @@ static void get_dir(struct bytes_reader *r, struct ntlm_seal_dir *d)
     bytes_get(r, d->rc4.s, sizeof(d->rc4.s));
     d->key_exch = bytes_get_u8(r) != 0;
     d->ess = true;
-    d->fresh = false;
-}
-
-/* Version 3's direction: a fresh one is only its marker. */
-static void put_dir_v3(struct bytes_writer *w, const struct ntlm_seal_dir *d)
-{
-    bytes_put_u8(w, d->fresh);
-    if (!d->fresh)
-        put_dir(w, d);
-}
-
-/* The importer keys a fresh direction as ntlm_ctx_establish did. */
-static void get_dir_v3(struct bytes_reader *r, struct ntlm_ctx *ctx, bool send, struct ntlm_seal_dir *d)
-{
-    uint8_t fresh = bytes_get_u8(r);
-    bool to_server = ctx->server != send;
-
-    if (fresh > 1) {
-        r->failed = 1;
-        return;
-    }
-    if (!fresh) {
-        get_dir(r, d);
-        return;
-    }
-    ntlm_seal_dir_init(d, ctx->session_key, to_server ? NTLM_CLIENT_TO_SERVER : NTLM_SERVER_TO_CLIENT,
-                       (ctx->flags & NTLM_NEGOTIATE_KEY_EXCH) != 0);
 }
 
 static void put_name(struct bytes_writer *w, const struct ntlm_name *n)
@@ -148,22 +113,6 @@ static int get_name(struct bytes_reader *r, struct ntlm_name *n)
 static size_t name_size(const struct ntlm_name *n)
 {
     return 2 + 2 * n->len;
-}
-
-static unsigned payload_version(const struct ntlm_ctx *ctx)
-{
-    if (ntlm_ctx_shared(ctx))
-        return PAYLOAD_VERSION_SHARED;
-    return ctx->send.fresh || ctx->recv.fresh ? PAYLOAD_VERSION_FRESH : PAYLOAD_VERSION;
-}
-
-static size_t fixed_size(const struct ntlm_ctx *ctx, unsigned version)
-{
-    if (version == PAYLOAD_VERSION_SHARED)
-        return SHARED_FIXED_SIZE;
-    if (version == PAYLOAD_VERSION)
-        return FIXED_SIZE;
-    return FIXED_SIZE + 2 - (ctx->send.fresh ? DIR_SIZE : 0) - (ctx->recv.fresh ? DIR_SIZE : 0);
 }
 
 /* Whether a direction's cipher state is still the freshly keyed one.  The
@@ -213,7 +162,6 @@ shim_status ntlm_export_payload(shim_ctx *obj, int reset, uint32_t send_start, u
     shim_status st = SHIM_OK;
     uint8_t *buf = NULL;
     size_t need = 0;
-    unsigned version;
 
     if (!ctx) return SHIM_E_INVALID_HANDLE;
     sys_mutex_lock(&ctx->lock);
@@ -229,8 +177,7 @@ shim_status ntlm_export_payload(shim_ctx *obj, int reset, uint32_t send_start, u
         st = SHIM_E_INVALID_PARAMETER;
         goto done;
     }
-    version = payload_version(ctx);
-    need = fixed_size(ctx, version) + name_size(&ctx->user) + name_size(&ctx->domain) + name_size(&ctx->target)
+    need = (ntlm_ctx_shared(ctx) ? SHARED_FIXED_SIZE : FIXED_SIZE) + name_size(&ctx->user) + name_size(&ctx->domain) + name_size(&ctx->target)
          + name_size(&ctx->server_name) + name_size(&ctx->computer) + name_size(&ctx->server_domain);
     if (need > PAYLOAD_MAX || !(buf = malloc(need))) {
         st = SHIM_E_INSUFFICIENT_MEMORY;
@@ -238,7 +185,7 @@ shim_status ntlm_export_payload(shim_ctx *obj, int reset, uint32_t send_start, u
     }
     /* A reset that was allowed changes nothing: the state is the reset one. */
     bytes_writer_init(&w, buf, need);
-    bytes_put_u16le(&w, (uint16_t)version);
+    bytes_put_u16le(&w, ntlm_ctx_shared(ctx) ? PAYLOAD_VERSION_SHARED : PAYLOAD_VERSION);
     bytes_put_u8(&w, ctx->server);
     bytes_put_u32le(&w, ctx->req);
     bytes_put_u32le(&w, ctx->flags);
@@ -247,11 +194,6 @@ shim_status ntlm_export_payload(shim_ctx *obj, int reset, uint32_t send_start, u
     if (ntlm_ctx_shared(ctx)) {
         put_rc4(&w, &ctx->send.rc4);
         bytes_put_u32le(&w, ctx->send_seq);
-    } else if (version == PAYLOAD_VERSION_FRESH) {
-        put_dir_v3(&w, &ctx->send);
-        put_dir_v3(&w, &ctx->recv);
-        bytes_put_u32le(&w, ctx->send_seq);
-        bytes_put_u32le(&w, ctx->recv_seq);
     } else {
         put_dir(&w, &ctx->send);
         put_dir(&w, &ctx->recv);
@@ -287,8 +229,7 @@ shim_status ntlm_import_context(const struct shim_package *pkg, uint8_t role, co
     struct bytes_reader r;
     bytes_reader_init(&r, payload, len);
     uint16_t version = bytes_get_u16le(&r);
-    if (version != PAYLOAD_VERSION && version != PAYLOAD_VERSION_SHARED && version != PAYLOAD_VERSION_FRESH)
-        return SHIM_E_UNSUPPORTED_FUNCTION;
+    if (version != PAYLOAD_VERSION && version != PAYLOAD_VERSION_SHARED) return SHIM_E_UNSUPPORTED_FUNCTION;
     bool shared = version == PAYLOAD_VERSION_SHARED;
     bool server = bytes_get_u8(&r) != 0;
     if (r.failed || server != (role == PACKED_ROLE_SERVER)) return SHIM_E_INVALID_TOKEN;
@@ -304,13 +245,7 @@ shim_status ntlm_import_context(const struct shim_package *pkg, uint8_t role, co
          * exporter's stream position. */
         ntlm_seal_dir_init_shared(&ctx->send, ctx->session_key, NTLM_KEY_FULL);
         get_rc4(&r, &ctx->send.rc4);
-        ctx->send.fresh = false;
         ctx->send_seq = bytes_get_u32le(&r);
-    } else if (version == PAYLOAD_VERSION_FRESH) {
-        get_dir_v3(&r, ctx, true, &ctx->send);
-        get_dir_v3(&r, ctx, false, &ctx->recv);
-        ctx->send_seq = bytes_get_u32le(&r);
-        ctx->recv_seq = bytes_get_u32le(&r);
     } else {
         get_dir(&r, &ctx->send);
         get_dir(&r, &ctx->recv);

@@ -271,7 +271,6 @@ void ntlm_seal_dir_init(struct ntlm_seal_dir *d, const uint8_t exported_session_
     crypto_rc4_init(&d->rc4, seal_key, sizeof(seal_key));
     d->key_exch = key_exch;
     d->ess = true;
-    d->fresh = true;
     crypto_wipe(seal_key, sizeof(seal_key));
 }
 
@@ -306,7 +305,6 @@ void ntlm_seal_dir_init_shared(struct ntlm_seal_dir *d, const uint8_t exported_s
     crypto_rc4_init(&d->rc4, seal_key, len);
     d->key_exch = false;
     d->ess = false;
-    d->fresh = true;
     crypto_wipe(seal_key, sizeof(seal_key));
 }
 
@@ -341,7 +339,6 @@ void ntlm_mac_update(struct ntlm_mac *m, const void *data, size_t len)
  * the MD5 alone. */
 void ntlm_mac_seal(struct ntlm_mac *m, struct ntlm_seal_dir *d, void *data, size_t len)
 {
-    d->fresh = false;
     if (m->ess) {
         crypto_rc4_md5_seal(&d->rc4, &m->hmac.inner, data, data, len);
         return;
@@ -352,7 +349,6 @@ void ntlm_mac_seal(struct ntlm_mac *m, struct ntlm_seal_dir *d, void *data, size
 
 void ntlm_mac_unseal(struct ntlm_mac *m, struct ntlm_seal_dir *d, void *data, size_t len)
 {
-    d->fresh = false;
     if (m->ess) {
         crypto_rc4_md5_open(&d->rc4, &m->hmac.inner, data, data, len);
         return;
@@ -369,7 +365,6 @@ static void crc_signature(struct ntlm_mac *m, struct ntlm_seal_dir *d, uint8_t s
 
     put_le32(tail + 4, m->crc);
     put_le32(tail + 8, m->seq);
-    d->fresh = false;
     crypto_rc4_crypt(&d->rc4, tail, tail, sizeof(tail));
     put_le32(sig, 1);
     memset(sig + 4, 0, 4);
@@ -385,10 +380,7 @@ static void mac_checksum(struct ntlm_mac *m, struct ntlm_seal_dir *d, uint8_t ch
 
     crypto_hmac_md5_final(&m->hmac, full);
     memcpy(checksum, full, 8);
-    if (d->key_exch) {
-        d->fresh = false;
-        crypto_rc4_crypt(&d->rc4, checksum, checksum, 8);
-    }
+    if (d->key_exch) crypto_rc4_crypt(&d->rc4, checksum, checksum, 8);
     crypto_wipe(full, sizeof(full));
 }
 

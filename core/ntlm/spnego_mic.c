@@ -61,15 +61,14 @@ static void rekey(struct ntlm_ctx *ctx, bool send)
     if (ntlm_ctx_shared(ctx)) {
         ntlm_seal_dir_init_shared(&fresh, ctx->session_key, ntlm_ctx_key_strength(ctx->flags));
         ctx->send.rc4 = fresh.rc4;
-        ctx->send.fresh = true;
         ntlm_seal_dir_wipe(&fresh);
         return;
     }
     fresh_dir(ctx, send, &fresh);
     if (send)
-        ctx->send.rc4 = fresh.rc4, ctx->send.fresh = true;
+        ctx->send.rc4 = fresh.rc4;
     else
-        ctx->recv.rc4 = fresh.rc4, ctx->recv.fresh = true;
+        ctx->recv.rc4 = fresh.rc4;
     ntlm_seal_dir_wipe(&fresh);
 }
 

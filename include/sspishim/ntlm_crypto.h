@@ -141,12 +141,6 @@ struct ntlm_seal_dir {
     struct crypto_rc4 rc4;
     bool key_exch;   /* ESS and NTLMSSP_NEGOTIATE_KEY_EXCH: the checksum is RC4-encrypted */
     bool ess;        /* true: HMAC-MD5 signatures (3.4.4.2); false: CRC32 (3.4.4.1) */
-    /* The stream is as the init functions keyed it: nothing has used it
-     * since.  Set by them, cleared by everything here that runs the
-     * stream; a state put back by hand leaves it clear, which only costs
-     * an export its shortcut (core/ntlm/export.c derives a fresh direction
-     * again instead of carrying its 258 bytes). */
-    bool fresh;
 };
 
 void ntlm_seal_dir_init(struct ntlm_seal_dir *d, const uint8_t exported_session_key[NTLM_KEY_SIZE],
