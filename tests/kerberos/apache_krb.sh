@@ -67,7 +67,7 @@ cleanup() {
     [ -n "${SSPISHIM_KRB_KEEP_LOGS:-}" ] && mkdir -p "$SSPISHIM_KRB_KEEP_LOGS" &&
         cp -r "$ap/logs" "$ap"/wine-*.err "$SSPISHIM_KRB_KEEP_LOGS/" 2>/dev/null
     [ -n "$own_prefix" ] && WINEPREFIX=$own_prefix wineserver -k >/dev/null 2>&1
-    if [ -n "$kdc_pid" ]; then kill "$kdc_pid" 2>/dev/null; wait "$kdc_pid" 2>/dev/null; fi
+    [ -n "$kdc_pid" ] && realm_stop
     rm -rf "$ap"
 }
 trap cleanup EXIT
@@ -77,32 +77,16 @@ free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("12
 if [ -n "${SSPISHIM_KRB_REALM:-}" ]; then
     realm=$SSPISHIM_KRB_REALM pw=$SSPISHIM_KRB_PASSWORD
 else
-    for tool in krb5kdc kdb5_util kadmin.local kinit; do
-        command -v "$tool" >/dev/null || { bad "MIT Kerberos is installed ($tool is missing: tools/dev)"; finish; }
-    done
-    realm=SSPI.TEST pw=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
-    kport=$(free_port)
-    mkdir -p "$ap/kdc"
-    export KRB5_CONFIG=$ap/kdc/krb5.conf KRB5_KDC_PROFILE=$ap/kdc/kdc.conf
-    printf '[libdefaults]\n    default_realm = %s\n    dns_lookup_kdc = false\n    dns_lookup_realm = false\n    rdns = false\n    udp_preference_limit = 1\n[realms]\n    %s = {\n        kdc = 127.0.0.1:%s\n    }\n' \
-        "$realm" "$realm" "$kport" >"$KRB5_CONFIG"
-    printf '[kdcdefaults]\n    kdc_listen = 127.0.0.1:%s\n    kdc_tcp_listen = 127.0.0.1:%s\n[realms]\n    %s = {\n        database_name = %s\n        key_stash_file = %s\n        acl_file = %s\n        default_principal_flags = +preauth\n    }\n[logging]\n    kdc = FILE:%s\n' \
-        "$kport" "$kport" "$realm" "$ap/kdc/principal" "$ap/kdc/stash" "$ap/kdc/kadm5.acl" "$ap/kdc/kdc.log" >"$KRB5_KDC_PROFILE"
-    : >"$ap/kdc/kadm5.acl"
-    if ! { kdb5_util create -s -r "$realm" -P "$(head -c 18 /dev/urandom | base64)" &&
-        kadmin.local -r "$realm" -q "addprinc -pw $pw alice" &&
-        kadmin.local -r "$realm" -q "addprinc -randkey HTTP/localhost"; } >"$ap/kdc/setup.log" 2>&1; then
+    . "$(dirname "$0")/realm.sh"
+    realm_tools || { bad "MIT Kerberos is installed ($realm_missing is missing: tools/dev)"; finish; }
+    realm=SSPI.TEST
+    if ! { realm_init "$ap/kdc" "$realm" && realm_addprinc alice && realm_admin "addprinc -randkey HTTP/localhost"; }; then
         bad "throwaway realm $realm created"; sed 's/^/    /' "$ap/kdc/setup.log"; finish
     fi
-    krb5kdc -n -r "$realm" >"$ap/kdc/kdc.out" 2>&1 &
-    kdc_pid=$!
-    up=0
-    for _ in $(seq 50); do
-        kill -0 "$kdc_pid" 2>/dev/null || break
-        echo "$pw" | KRB5CCNAME=FILE:$ap/kdc/probe.ccache kinit alice >/dev/null 2>&1 && { up=1; break; }
-        sleep 0.1
-    done
-    [ $up = 1 ] || { bad "krb5kdc started"; sed 's/^/    /' "$ap/kdc/kdc.out" "$ap/kdc/kdc.log" 2>/dev/null; finish; }
+    pw=$realm_pw kport=$realm_port
+    KRB5CCNAME=FILE:$ap/kdc/probe.ccache realm_kdc_start alice
+    up=$? kdc_pid=$realm_kdc_pid
+    [ $up = 0 ] || { bad "krb5kdc started"; sed 's/^/    /' "$ap/kdc/kdc.out" "$ap/kdc/kdc.log" 2>/dev/null; finish; }
     echo "apache-krb: own realm $realm, krb5kdc (pid $kdc_pid) on 127.0.0.1:$kport"
 fi
 export KRB5RCACHETYPE=none

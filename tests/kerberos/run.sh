@@ -22,27 +22,27 @@ ok() { echo "PASS $1"; pass=$((pass + 1)); }
 bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 finish() { echo "kerberos: $pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit; }
 
-for tool in krb5kdc kdb5_util kadmin.local kinit kvno; do
-    if ! command -v "$tool" >/dev/null && ! [ -x "/usr/sbin/$tool" ]; then
-        bad "MIT Kerberos is installed ($tool is missing: apt-get install krb5-kdc krb5-admin-server krb5-user)"
-        finish
-    fi
-done
-export PATH=$PATH:/usr/sbin
+# The realm's setup is shared with apache_krb.sh, bench/kerberos.sh and the demo.
+. "$here/realm.sh"
+if ! realm_tools || ! command -v kvno >/dev/null; then
+    bad "MIT Kerberos is installed (${realm_missing:-kvno} is missing: apt-get install krb5-kdc krb5-admin-server krb5-user)"
+    finish
+fi
 [ -x "$prog" ] || { bad "$prog is built (make -j1 $prog)"; finish; }
 
 # Under the build folder, which the Wine 10 root sees at the same path
 # (tools/wine-platforms bind-mounts this tree): the Windows program there
 # reads the realm's files by their Unix paths, as it does on the host.
 dir=$(mktemp -d "$(cd "$b" && pwd)/kerberos-run.XXXXXX")
-kdc_pid= small_pid=
+small_pid=
 peer_pid= listen_pid=
 cleanup() {
     for pid in $peer_pid $listen_pid; do kill "$pid" 2>/dev/null; done
     [ -d "$dir/wineprefix" ] && WINEPREFIX=$dir/wineprefix wineserver -k >/dev/null 2>&1
     [ -d "$dir/wineprefix10" ] && "$here/../../tools/wine-platforms" wine10 env WINEPREFIX="$dir/wineprefix10" \
         wineserver -k >/dev/null 2>&1
-    for pid in $kdc_pid $small_pid; do
+    realm_stop
+    for pid in $small_pid; do
         kill "$pid" 2>/dev/null
         wait "$pid" 2>/dev/null
     done
@@ -50,57 +50,22 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A free port: bound by the kernel's choice, released, then handed to the KDC.
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-port=$(free_port)
-small_port=$(free_port)
+# The realm SSPI.TEST, its krb5kdc on a free loopback port (realm.sh),
+# and a second free port for the KDC with small UDP replies below.
+small_port=$(realm_free_port)
 realm=SSPI.TEST
-pw=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
-export KRB5_CONFIG=$dir/krb5.conf KRB5_KDC_PROFILE=$dir/kdc.conf KRB5CCNAME=FILE:$dir/ccache
-export KRB5_KTNAME=$dir/service.keytab KRB5RCACHETYPE=none
-cat >"$KRB5_CONFIG" <<CONF
-[libdefaults]
-    default_realm = $realm
-    dns_lookup_kdc = false
-    dns_lookup_realm = false
-    rdns = false
-    allow_rc4 = true
-    udp_preference_limit = 1
-[realms]
-    $realm = {
-        kdc = 127.0.0.1:$port
-    }
-CONF
-cat >"$KRB5_KDC_PROFILE" <<CONF
-[kdcdefaults]
-    kdc_listen = 127.0.0.1:$port
-    kdc_tcp_listen = 127.0.0.1:$port
-[realms]
-    $realm = {
-        database_name = $dir/principal
-        key_stash_file = $dir/stash
-        acl_file = $dir/kadm5.acl
-        kdc_listen = 127.0.0.1:$port
-        kdc_tcp_listen = 127.0.0.1:$port
-        default_principal_flags = +preauth
-        supported_enctypes = aes256-cts-hmac-sha1-96:normal aes128-cts-hmac-sha1-96:normal aes256-cts-hmac-sha384-192:normal aes128-cts-hmac-sha256-128:normal arcfour-hmac:normal
-    }
-[logging]
-    kdc = FILE:$dir/kdc.log
-CONF
-: >"$dir/kadm5.acl"
-
-admin() { kadmin.local -r "$realm" -q "$1" >>"$dir/setup.log" 2>&1; }
-if kdb5_util create -s -r "$realm" -P "$(head -c 18 /dev/urandom | base64)" >"$dir/setup.log" 2>&1 &&
-    admin "addprinc -pw $pw alice" &&
-    admin "addprinc -e aes128-cts-hmac-sha1-96:normal -pw $pw u17" &&
-    admin "addprinc -e aes256-cts-hmac-sha1-96:normal -pw $pw u18" &&
-    admin "addprinc -e aes128-cts-hmac-sha256-128:normal -pw $pw u19" &&
-    admin "addprinc -e aes256-cts-hmac-sha384-192:normal -pw $pw u20" &&
-    admin "addprinc -e arcfour-hmac:normal -pw $pw u23" &&
-    admin "addprinc -requires_preauth -e aes256-cts-hmac-sha1-96:normal -pw $pw nopreauth" &&
-    admin "addprinc -randkey -requires_preauth HTTP/localhost" &&
-    admin "ktadd -k $dir/service.keytab HTTP/localhost"; then
+export KRB5CCNAME=FILE:$dir/ccache KRB5_KTNAME=$dir/service.keytab KRB5RCACHETYPE=none
+admin() { realm_admin "$1"; }
+if realm_init "$dir" "$realm" "aes256-cts-hmac-sha1-96:normal aes128-cts-hmac-sha1-96:normal aes256-cts-hmac-sha384-192:normal aes128-cts-hmac-sha256-128:normal arcfour-hmac:normal" &&
+    port=$realm_port pw=$realm_pw &&
+    realm_addprinc alice &&
+    realm_addprinc u17 -e aes128-cts-hmac-sha1-96:normal &&
+    realm_addprinc u18 -e aes256-cts-hmac-sha1-96:normal &&
+    realm_addprinc u19 -e aes128-cts-hmac-sha256-128:normal &&
+    realm_addprinc u20 -e aes256-cts-hmac-sha384-192:normal &&
+    realm_addprinc u23 -e arcfour-hmac:normal &&
+    realm_addprinc nopreauth -requires_preauth -e aes256-cts-hmac-sha1-96:normal &&
+    realm_addservice HTTP/localhost "$dir/service.keytab" -requires_preauth; then
     ok "throwaway realm $realm created (kdb5_util, kadmin.local)"
 else
     bad "throwaway realm $realm created"; sed 's/^/    /' "$dir/setup.log"; finish
@@ -109,17 +74,8 @@ fi
 rc4=0
 kadmin.local -r "$realm" -q "getprinc u23" 2>/dev/null | grep -q "arcfour-hmac" && rc4=1
 
-krb5kdc -n -r "$realm" >"$dir/kdc.out" 2>&1 &
-kdc_pid=$!
-# Ready once it answers: MIT's own kinit is the probe.
-up=0
-for _ in $(seq 1 50); do
-    if ! kill -0 "$kdc_pid" 2>/dev/null; then break; fi
-    if echo "$pw" | kinit alice >/dev/null 2>&1; then up=1; break; fi
-    sleep 0.1
-done
-if [ $up = 1 ]; then
-    ok "krb5kdc (pid $kdc_pid) answers on 127.0.0.1:$port, MIT kinit works"
+if realm_kdc_start alice; then
+    ok "krb5kdc (pid $realm_kdc_pid) answers on 127.0.0.1:$port, MIT kinit works"
 else
     bad "krb5kdc started"; sed 's/^/    /' "$dir/kdc.out" "$dir/kdc.log" 2>/dev/null; finish
 fi
@@ -255,7 +211,7 @@ fi
 # realm whose KDC is a port nobody listens on.
 pkgprog=${KRB_PACKAGE:-$b/native/tests/krb_package}
 if [ -x "$pkgprog" ]; then
-    dead_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    dead_port=$(realm_free_port)
     sed -e "s/127.0.0.1:$port/127.0.0.1:$dead_port/" "$KRB5_CONFIG" >"$dir/krb5-dead.conf"
     echo "$pw" | kinit alice >/dev/null 2>&1
     mkdir -p "$dir/inspect"
