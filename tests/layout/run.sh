@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # sspishim — SPDX-License-Identifier: LGPL-2.1-or-later
-# The packed context from a 64-bit and a 32-bit build of the core: the same
-# bytes, and each build carries on the other's conversation.  The 32-bit
+# The packed contexts (NTLM, Kerberos, Negotiate over Kerberos) from a
+# 64-bit and a 32-bit build of the core: the same bytes, and each build
+# carries on the other's conversations.  The 32-bit
 # program runs directly where the kernel allows, else under qemu-i386.
 # Usage: tests/layout/run.sh BUILD_DIR.  Ends with "layout: N passed, N failed, N skipped".
 set -u
