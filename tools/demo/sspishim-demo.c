@@ -1,7 +1,8 @@
 /* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The demo: three Windows processes and one conversation.
  *
- *   client  authenticates to the server with NTLM, then keeps talking
+ *   client  authenticates to the server (NTLM, or Negotiate, which picks
+ *           Kerberos when a realm is given), then keeps talking
  *   server  accepts, then hands the live context and the client's token to
  *           a worker (ExportSecurityContext with DELETE_OLD, the blob over
  *           a pipe, the token with DuplicateHandle) and steps out
@@ -9,7 +10,11 @@
  *           and impersonates the client
  *
  * One program plays all three parts: run without arguments it is the
- * server and starts the other two.  Each process prints its own lines. */
+ * server and starts the other two.  Each process prints its own lines.
+ * With "kerberos REALM" (alice's password in SSPISHIM_DEMO_PASSWORD, the
+ * realm's files in KRB5_CONFIG and KRB5_KTNAME) the package is Negotiate,
+ * the client alice@REALM and the service HTTP/localhost; the children
+ * learn the realm from SSPISHIM_DEMO_REALM, which they inherit. */
 #define SECURITY_WIN32
 #include <windows.h>
 #include <sspi.h>
@@ -22,6 +27,13 @@
              ISC_REQ_CONNECTION)
 
 static const char *who = "server";
+/* NTLM, or Negotiate over Kerberos when a realm is set. */
+static const WCHAR *package = L"NTLM";
+static WCHAR realm[64];
+static const WCHAR *target = L"demo-server";
+/* Kerberos adds mutual authentication: the server's AP-REP comes back to
+ * the client, which then knows it talks to HTTP/localhost. */
+static ULONG req = REQ;
 
 static void say(const char *fmt, ...)
 {
@@ -40,6 +52,9 @@ static const char *status_name(SECURITY_STATUS st)
     case SEC_I_CONTINUE_NEEDED: return "SEC_I_CONTINUE_NEEDED";
     case SEC_E_INVALID_HANDLE: return "SEC_E_INVALID_HANDLE";
     case SEC_E_LOGON_DENIED: return "SEC_E_LOGON_DENIED";
+    case SEC_E_INVALID_TOKEN: return "SEC_E_INVALID_TOKEN";
+    case SEC_E_NO_CREDENTIALS: return "SEC_E_NO_CREDENTIALS";
+    case SEC_E_TARGET_UNKNOWN: return "SEC_E_TARGET_UNKNOWN";
     default: return "an error";
     }
 }
@@ -69,30 +84,64 @@ static DWORD get(HANDLE h, void *buf, DWORD max)
     return n;
 }
 
-/* A sealed message on the wire: 16-byte trailer, then the data. */
+/* A sealed message on the wire: the security trailer (its size is the
+ * package's: 16 bytes for NTLM, 60 for Kerberos with AES), then the data. */
 static void send_sealed(CtxtHandle *ctx, HANDLE out, const char *text)
 {
-    BYTE buf[512];
+    BYTE trailer[128], data[512];
     DWORD n = (DWORD)strlen(text);
-    SecBuffer b[2] = { { 16, SECBUFFER_TOKEN, buf }, { n, SECBUFFER_DATA, buf + 16 } };
+    SecPkgContext_Sizes sizes;
+    SECURITY_STATUS st = QueryContextAttributesW(ctx, SECPKG_ATTR_SIZES, &sizes);
+    if (st != SEC_E_OK) die("QueryContextAttributesW(SIZES)", st);
+    if (sizes.cbSecurityTrailer > sizeof(trailer) || n > sizeof(data)) die("send_sealed: too long", 0);
+    SecBuffer b[2] = { { sizes.cbSecurityTrailer, SECBUFFER_TOKEN, trailer }, { n, SECBUFFER_DATA, data } };
     SecBufferDesc d = { SECBUFFER_VERSION, 2, b };
-    memcpy(buf + 16, text, n);
-    SECURITY_STATUS st = EncryptMessage(ctx, 0, &d, 0);
+    memcpy(data, text, n);
+    st = EncryptMessage(ctx, 0, &d, 0);
     if (st != SEC_E_OK) die("EncryptMessage", st);
-    put(out, buf, 16 + n);
+    put(out, trailer, b[0].cbBuffer);
+    put(out, data, b[1].cbBuffer);
 }
 
 static void recv_sealed(CtxtHandle *ctx, HANDLE in, char *text)
 {
-    BYTE buf[512];
-    DWORD n = get(in, buf, sizeof(buf));
-    SecBuffer b[2] = { { 16, SECBUFFER_TOKEN, buf }, { n - 16, SECBUFFER_DATA, buf + 16 } };
+    BYTE trailer[128], data[512];
+    DWORD t = get(in, trailer, sizeof(trailer)), n = get(in, data, sizeof(data) - 1);
+    SecBuffer b[2] = { { t, SECBUFFER_TOKEN, trailer }, { n, SECBUFFER_DATA, data } };
     SecBufferDesc d = { SECBUFFER_VERSION, 2, b };
     ULONG qop;
     SECURITY_STATUS st = DecryptMessage(ctx, &d, 0, &qop);
     if (st != SEC_E_OK) die("DecryptMessage", st);
-    memcpy(text, buf + 16, n - 16);
-    text[n - 16] = 0;
+    memcpy(text, data, b[1].cbBuffer);
+    text[b[1].cbBuffer] = 0;
+}
+
+/* "Negotiate chose Kerberos", or the package of an NTLM context. */
+static void say_package(CtxtHandle *ctx, const char *what)
+{
+    SecPkgContext_NegotiationInfoW ni;
+    SecPkgContext_PackageInfoW pi;
+    if (wcscmp(package, L"NTLM") && QueryContextAttributesW(ctx, SECPKG_ATTR_NEGOTIATION_INFO, &ni) == SEC_E_OK) {
+        say("%s: package Negotiate, which chose %ls (SECPKG_ATTR_NEGOTIATION_INFO, state %lu: %s)\n", what,
+            ni.PackageInfo->Name, (unsigned long)ni.NegotiationState,
+            ni.NegotiationState == SECPKG_NEGOTIATION_COMPLETE ? "complete" : "not complete");
+        FreeContextBuffer(ni.PackageInfo);
+    } else if (QueryContextAttributesW(ctx, SECPKG_ATTR_PACKAGE_INFO, &pi) == SEC_E_OK) {
+        say("%s: package %ls (SECPKG_ATTR_PACKAGE_INFO)\n", what, pi.PackageInfo->Name);
+        FreeContextBuffer(pi.PackageInfo);
+    }
+}
+
+/* The mode the server was started in, from the environment it passed on. */
+static void read_mode(void)
+{
+    char r[64];
+    DWORD n = GetEnvironmentVariableA("SSPISHIM_DEMO_REALM", r, sizeof(r));
+    if (!n || n >= sizeof(r)) return;
+    MultiByteToWideChar(CP_ACP, 0, r, -1, realm, 64);
+    package = L"Negotiate";
+    target = L"HTTP/localhost";
+    req = REQ | ISC_REQ_MUTUAL_AUTH;
 }
 
 static HANDLE spawn(const char *args, HANDLE in, HANDLE out, PROCESS_INFORMATION *pi)
@@ -119,26 +168,44 @@ static void client(HANDLE in, HANDLE out)
 {
     SEC_WINNT_AUTH_IDENTITY_W id = { (unsigned short *)L"alice", 5, (unsigned short *)L"DEMO", 4,
                                      (unsigned short *)L"Secret1", 7, SEC_WINNT_AUTH_IDENTITY_UNICODE };
+    WCHAR pw[128];
+    if (realm[0]) {
+        DWORD n = GetEnvironmentVariableW(L"SSPISHIM_DEMO_PASSWORD", pw, 128);
+        if (!n || n >= 128) die("SSPISHIM_DEMO_PASSWORD is not set", 0);
+        id.Domain = (unsigned short *)realm, id.DomainLength = (ULONG)wcslen(realm);
+        id.Password = (unsigned short *)pw, id.PasswordLength = n;
+    }
     CredHandle cred;
     CtxtHandle ctx;
     TimeStamp ts;
     ULONG attrs;
     BYTE tok[4096], in_tok[4096];
-    SECURITY_STATUS st = AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)L"NTLM", SECPKG_CRED_OUTBOUND, NULL, &id,
+    SECURITY_STATUS st = AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)package, SECPKG_CRED_OUTBOUND, NULL, &id,
                                                    NULL, NULL, &cred, &ts);
+    SecureZeroMemory(pw, sizeof(pw));
     if (st != SEC_E_OK) die("AcquireCredentialsHandleW", st);
-    say("I am DEMO\\alice; authenticating to the server with NTLM\n");
+    if (realm[0])
+        say("I am alice@%ls; authenticating to %ls with Negotiate (the KDC gives the ticket)\n", realm, target);
+    else
+        say("I am DEMO\\alice; authenticating to the server with NTLM\n");
+    /* Tokens go out while there are any; an answer is awaited only while
+     * the context says it needs one. */
     for (int leg = 0;; leg++) {
         SecBuffer ob = { sizeof(tok), SECBUFFER_TOKEN, tok }, ib = { 0, SECBUFFER_TOKEN, in_tok };
         SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob }, id2 = { SECBUFFER_VERSION, 1, &ib };
         if (leg) ib.cbBuffer = get(in, in_tok, sizeof(in_tok));
-        st = InitializeSecurityContextW(&cred, leg ? &ctx : NULL, (SEC_WCHAR *)L"demo-server", REQ, 0,
+        st = InitializeSecurityContextW(&cred, leg ? &ctx : NULL, (SEC_WCHAR *)target, req, 0,
                                         SECURITY_NATIVE_DREP, leg ? &id2 : NULL, 0, &ctx, &od, &attrs, &ts);
         if (st < 0) die("InitializeSecurityContextW", st);
-        say("InitializeSecurityContextW -> %s, sending %lu bytes\n", status_name(st), ob.cbBuffer);
-        put(out, tok, ob.cbBuffer);
+        if (ob.cbBuffer) {
+            say("InitializeSecurityContextW -> %s, sending %lu bytes\n", status_name(st), ob.cbBuffer);
+            put(out, tok, ob.cbBuffer);
+        } else {
+            say("InitializeSecurityContextW -> %s, nothing more to send\n", status_name(st));
+        }
         if (st == SEC_E_OK) break;
     }
+    say_package(&ctx, "established");
     char text[512];
     recv_sealed(&ctx, in, text);
     say("the server says (sealed): \"%s\"\n", text);
@@ -169,15 +236,23 @@ static void worker(HANDLE control, HANDLE unused)
     say("process %lu got a %lu-byte packed context and token handle %p\n", GetCurrentProcessId(), n, token);
     SecBuffer packed = { n, SECBUFFER_DATA, blob };
     CtxtHandle ctx;
-    SECURITY_STATUS st = ImportSecurityContextW((SEC_WCHAR *)L"NTLM", &packed, token, &ctx);
-    say("ImportSecurityContextW -> %s\n", status_name(st));
+    SECURITY_STATUS st = ImportSecurityContextW((SEC_WCHAR *)package, &packed, token, &ctx);
+    say("ImportSecurityContextW(\"%ls\") -> %s\n", package, status_name(st));
     if (st != SEC_E_OK) die("ImportSecurityContextW", st);
     CloseHandle(token);   /* the context holds its own copy */
+    say_package(&ctx, "imported");
 
     SecPkgContext_NamesW names;
     if (QueryContextAttributesW(&ctx, SECPKG_ATTR_NAMES, &names) == SEC_E_OK) {
         say("the context says the client is %ls\n", names.sUserName);
         FreeContextBuffer(names.sUserName);
+    }
+    SecPkgContext_NativeNamesW native;
+    if (realm[0] && QueryContextAttributesW(&ctx, SECPKG_ATTR_NATIVE_NAMES, &native) == SEC_E_OK) {
+        say("Kerberos names (SECPKG_ATTR_NATIVE_NAMES): client %ls, service %ls\n", native.sClientName,
+            native.sServerName);
+        FreeContextBuffer(native.sClientName);
+        FreeContextBuffer(native.sServerName);
     }
     st = ImpersonateSecurityContext(&ctx);
     HANDLE thread_token;
@@ -212,12 +287,21 @@ static void worker(HANDLE control, HANDLE unused)
 
 int main(int argc, char **argv)
 {
+    read_mode();
     if (argc == 4 && !strcmp(argv[1], "--client")) {
         who = "client";
         client((HANDLE)(ULONG_PTR)_strtoui64(argv[2], NULL, 10), (HANDLE)(ULONG_PTR)_strtoui64(argv[3], NULL, 10));
     }
     if (argc == 4 && !strcmp(argv[1], "--worker"))
         worker((HANDLE)(ULONG_PTR)_strtoui64(argv[2], NULL, 10), NULL);
+    if (argc == 3 && !strcmp(argv[1], "kerberos")) {
+        /* The children inherit the realm, and so the mode. */
+        SetEnvironmentVariableA("SSPISHIM_DEMO_REALM", argv[2]);
+        read_mode();
+    } else if (argc != 1) {
+        printf("usage: %s [kerberos REALM]\n", argv[0]);
+        return 2;
+    }
 
     char accounts[MAX_PATH], dir[MAX_PATH];
     GetTempPathA(sizeof(dir), dir);
@@ -228,8 +312,12 @@ int main(int argc, char **argv)
     CloseHandle(f);
     SetEnvironmentVariableA("NTLM_USER_FILE", accounts);
 
-    say("sspishim %s is this program's secur32.dll; accounts: DEMO:alice:Secret1 in %s\n", SspiShimVersion(),
-        accounts);
+    if (realm[0])
+        say("sspishim %s is this program's secur32.dll; realm %ls, service HTTP/localhost (keytab)\n",
+            SspiShimVersion(), realm);
+    else
+        say("sspishim %s is this program's secur32.dll; accounts: DEMO:alice:Secret1 in %s\n", SspiShimVersion(),
+            accounts);
     HANDLE c2s_r, c2s_w, s2c_r, s2c_w;
     pipe_pair(&c2s_r, &c2s_w);
     pipe_pair(&s2c_r, &s2c_w);
@@ -241,19 +329,24 @@ int main(int argc, char **argv)
     TimeStamp ts;
     ULONG attrs;
     BYTE tok[4096], in_tok[4096];
-    SECURITY_STATUS st = AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)L"NTLM", SECPKG_CRED_INBOUND, NULL, NULL, NULL,
-                                                   NULL, &cred, &ts);
+    SECURITY_STATUS st = AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)package, SECPKG_CRED_INBOUND, NULL, NULL,
+                                                   NULL, NULL, &cred, &ts);
     if (st != SEC_E_OK) die("AcquireCredentialsHandleW", st);
     for (int leg = 0;; leg++) {
         SecBuffer ib = { get(c2s_r, in_tok, sizeof(in_tok)), SECBUFFER_TOKEN, in_tok };
         SecBuffer ob = { sizeof(tok), SECBUFFER_TOKEN, tok };
         SecBufferDesc id = { SECBUFFER_VERSION, 1, &ib }, od = { SECBUFFER_VERSION, 1, &ob };
         st = AcceptSecurityContext(&cred, leg ? &ctx : NULL, &id, REQ, SECURITY_NATIVE_DREP, &ctx, &od, &attrs, &ts);
-        say("AcceptSecurityContext -> %s\n", status_name(st));
         if (st < 0) die("AcceptSecurityContext", st);
+        if (ob.cbBuffer) {
+            say("AcceptSecurityContext -> %s, sending %lu bytes\n", status_name(st), ob.cbBuffer);
+            put(s2c_w, tok, ob.cbBuffer);
+        } else {
+            say("AcceptSecurityContext -> %s\n", status_name(st));
+        }
         if (st == SEC_E_OK) break;
-        put(s2c_w, tok, ob.cbBuffer);
     }
+    say_package(&ctx, "established");
     send_sealed(&ctx, s2c_w, "welcome, alice; a worker will take it from here");
 
     SecBuffer packed = { 0, 0, NULL };
