@@ -24,9 +24,8 @@
 #include "sspishim/debug.h"
 #include "sspishim/krb_ccache.h"
 
+#include "exchange.h"
 #include "krb_pkg.h"
-
-#define TIME_NEVER ((int64_t)0x7fffff36d5969fffLL)
 
 static void cred_destroy(struct shim_object *obj)
 {
@@ -156,7 +155,7 @@ shim_status krb_acquire_credentials(const struct shim_package *pkg, const shim_w
     TRACE("credential for %s@%s (%s), use %u\n", c->user[0] ? c->user : "(the cache's)",
           c->realm[0] ? c->realm : "(default)", c->password ? "password" : "credential cache", use);
     *out = &c->hdr;
-    *expiry = TIME_NEVER;
+    *expiry = SHIM_TIME_NEVER;
     return SHIM_OK;
 }
 
@@ -168,11 +167,6 @@ shim_status krb_free_credentials(shim_cred *cred)
 
 /* ---- tickets ------------------------------------------------------------------ */
 
-static int64_t now_secs(int64_t offset)
-{
-    return (int64_t)(sys_filetime_now() / 10000000u) - INT64_C(11644473600) + offset;
-}
-
 /* The TGT from the host's credential cache, for the credential's user
  * (any, when it names none). */
 static shim_status tgt_from_cache(struct krb_cred *c)
@@ -181,6 +175,7 @@ static shim_status tgt_from_cache(struct krb_cred *c)
     struct krb_ccache cc;
     struct krb_ccache_cred e;
     char name[KRB_STR_MAX];
+    int64_t now;
     int rc;
 
     if ((rc = krb_ccache_load(NULL, &f)) != KRB_FILE_OK) {
@@ -202,7 +197,8 @@ static shim_status tgt_from_cache(struct krb_cred *c)
         goto done;
     }
     c->clock_offset = cc.has_kdc_offset ? cc.kdc_offset_sec : 0;
-    if (e.endtime <= now_secs(c->clock_offset)) {
+    krb_clock(c->clock_offset, &now, NULL);
+    if (e.endtime <= now) {
         WARN("the TGT in %s has expired: run kinit again\n", f.path);
         st = SHIM_E_NO_CREDENTIALS;
     } else if (krb_ccache_to_creds(&e, &c->tgt) == KRB_FILE_OK) {
@@ -240,7 +236,10 @@ static shim_status tgt_from_password(struct krb_cred *c)
 
 static shim_status ensure_tgt(struct krb_cred *c)
 {
-    if (c->have_tgt && c->tgt.endtime > now_secs(c->clock_offset) + KRB_PKG_TICKET_MARGIN)
+    int64_t now;
+
+    krb_clock(c->clock_offset, &now, NULL);
+    if (c->have_tgt && c->tgt.endtime > now + KRB_PKG_TICKET_MARGIN)
         return SHIM_OK;
     if (c->have_tgt) {
         krb_creds_free(&c->tgt);
@@ -273,8 +272,9 @@ static shim_status parse_target(const char *target, struct krb_principal *p, cha
 
 static const struct krb_creds *cached_ticket(struct krb_cred *c, const struct krb_principal *p, const char *realm)
 {
-    int64_t now = now_secs(c->clock_offset);
+    int64_t now;
 
+    krb_clock(c->clock_offset, &now, NULL);
     for (unsigned i = 0; i < c->n_tickets; i++) {
         const struct krb_creds *t = &c->tickets[i];
         if (krb_principal_equal(&t->sname, p) && !strcmp(t->srealm, realm) &&
