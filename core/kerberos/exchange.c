@@ -87,7 +87,8 @@ void krb_clock(int64_t offset, int64_t *secs, uint32_t *usec)
     uint64_t ft = sys_filetime_now();
 
     *secs = (int64_t)(ft / 10000000u) - INT64_C(11644473600) + offset;
-    *usec = (uint32_t)(ft / 10u % 1000000u);
+    if (usec)
+        *usec = (uint32_t)(ft / 10u % 1000000u);
 }
 
 int krb_nonce(uint32_t *out)

@@ -7,7 +7,8 @@
 
 enum { KRB_ST_INIT, KRB_ST_SENT, KRB_ST_SENT_PREAUTH, KRB_ST_DONE, KRB_ST_FAILED };
 
-/* The platform clock plus offset: seconds since 1970 and microseconds. */
+/* The platform clock plus offset: seconds since 1970 and microseconds
+ * (usec may be NULL). */
 void krb_clock(int64_t offset, int64_t *secs, uint32_t *usec);
 /* A fresh 31-bit nonce (MIT and Windows both keep nonces positive). */
 int krb_nonce(uint32_t *out);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "sspishim/kerberos.h"
+#include "sspishim/krb_conf.h"
 #include "sspishim/krb_exchange.h"
 #include "sspishim/krb_gss.h"
 #include "sspishim/registry.h"
@@ -54,14 +55,24 @@ shim_status krb_cred_service_ticket(struct krb_cred *c, const char *target, stru
 
 /* ---- the realm (pkg_realm.c) ------------------------------------------------ */
 
+/* krb5.conf as one call into the package sees it: read at the first of
+ * the functions below that needs it, at most once, whichever of them the
+ * call goes through.  Starts zeroed (not read yet); krb_realm_conf_free
+ * at the end of the call. */
+struct krb_realm_conf {
+    struct krb_conf conf;
+    int status;                        /* krb_conf_load's, once read */
+    bool read;
+};
+void krb_realm_conf_free(struct krb_realm_conf *rc);
 /* krb5.conf's default_realm into out; SHIM_E_NO_CREDENTIALS without one. */
-shim_status krb_realm_default(char out[KRB_STR_MAX]);
+shim_status krb_realm_default(struct krb_realm_conf *rc, char out[KRB_STR_MAX]);
 /* The realm krb5.conf maps host to ([domain_realm], else its domain), or
  * fallback when it maps nothing. */
-void krb_realm_for_host(const char *host, const char *fallback, char out[KRB_STR_MAX]);
+void krb_realm_for_host(struct krb_realm_conf *rc, const char *host, const char *fallback, char out[KRB_STR_MAX]);
 /* Runs an AS or TGS exchange with realm's KDCs as krb5.conf names them. */
-int krb_realm_run_as(const char *realm, unsigned budget_ms, struct krb_as *as);
-int krb_realm_run_tgs(const char *realm, unsigned budget_ms, struct krb_tgs *tgs);
+int krb_realm_run_as(struct krb_realm_conf *rc, const char *realm, unsigned budget_ms, struct krb_as *as);
+int krb_realm_run_tgs(struct krb_realm_conf *rc, const char *realm, unsigned budget_ms, struct krb_tgs *tgs);
 /* What a krb_status means to an SSPI caller. */
 shim_status krb_sec_status(int krb_status);
 

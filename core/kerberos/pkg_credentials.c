@@ -24,9 +24,8 @@
 #include "sspishim/debug.h"
 #include "sspishim/krb_ccache.h"
 
+#include "exchange.h"
 #include "krb_pkg.h"
-
-#define TIME_NEVER ((int64_t)0x7fffff36d5969fffLL)
 
 static void cred_destroy(struct shim_object *obj)
 {
@@ -156,7 +155,7 @@ shim_status krb_acquire_credentials(const struct shim_package *pkg, const shim_w
     TRACE("credential for %s@%s (%s), use %u\n", c->user[0] ? c->user : "(the cache's)",
           c->realm[0] ? c->realm : "(default)", c->password ? "password" : "credential cache", use);
     *out = &c->hdr;
-    *expiry = TIME_NEVER;
+    *expiry = SHIM_TIME_NEVER;
     return SHIM_OK;
 }
 
@@ -168,11 +167,6 @@ shim_status krb_free_credentials(shim_cred *cred)
 
 /* ---- tickets ------------------------------------------------------------------ */
 
-static int64_t now_secs(int64_t offset)
-{
-    return (int64_t)(sys_filetime_now() / 10000000u) - INT64_C(11644473600) + offset;
-}
-
 /* The TGT from the host's credential cache, for the credential's user
  * (any, when it names none). */
 static shim_status tgt_from_cache(struct krb_cred *c)
@@ -181,6 +175,7 @@ static shim_status tgt_from_cache(struct krb_cred *c)
     struct krb_ccache cc;
     struct krb_ccache_cred e;
     char name[KRB_STR_MAX];
+    int64_t now;
     int rc;
 
     if ((rc = krb_ccache_load(NULL, &f)) != KRB_FILE_OK) {
@@ -202,7 +197,8 @@ static shim_status tgt_from_cache(struct krb_cred *c)
         goto done;
     }
     c->clock_offset = cc.has_kdc_offset ? cc.kdc_offset_sec : 0;
-    if (e.endtime <= now_secs(c->clock_offset)) {
+    krb_clock(c->clock_offset, &now, NULL);
+    if (e.endtime <= now) {
         WARN("the TGT in %s has expired: run kinit again\n", f.path);
         st = SHIM_E_NO_CREDENTIALS;
     } else if (krb_ccache_to_creds(&e, &c->tgt) == KRB_FILE_OK) {
@@ -218,16 +214,16 @@ done:
     return st;
 }
 
-static shim_status tgt_from_password(struct krb_cred *c)
+static shim_status tgt_from_password(struct krb_cred *c, struct krb_realm_conf *conf)
 {
     struct krb_as as;
     int rc;
 
-    if (!c->realm[0] && krb_realm_default(c->realm))
+    if (!c->realm[0] && krb_realm_default(conf, c->realm))
         return SHIM_E_NO_CREDENTIALS;
     if ((rc = krb_as_init(&as, c->user, c->realm, c->password, c->password_len, NULL, 0)) != KRB_OK)
         return krb_sec_status(rc);
-    rc = krb_realm_run_as(c->realm, c->kdc_budget_ms, &as);
+    rc = krb_realm_run_as(conf, c->realm, c->kdc_budget_ms, &as);
     if (rc == KRB_OK) {
         krb_as_take_tgt(&as, &c->tgt);
         c->have_tgt = true;
@@ -238,9 +234,12 @@ static shim_status tgt_from_password(struct krb_cred *c)
     return rc == KRB_OK ? SHIM_OK : krb_sec_status(rc);
 }
 
-static shim_status ensure_tgt(struct krb_cred *c)
+static shim_status ensure_tgt(struct krb_cred *c, struct krb_realm_conf *conf)
 {
-    if (c->have_tgt && c->tgt.endtime > now_secs(c->clock_offset) + KRB_PKG_TICKET_MARGIN)
+    int64_t now;
+
+    krb_clock(c->clock_offset, &now, NULL);
+    if (c->have_tgt && c->tgt.endtime > now + KRB_PKG_TICKET_MARGIN)
         return SHIM_OK;
     if (c->have_tgt) {
         krb_creds_free(&c->tgt);
@@ -248,7 +247,7 @@ static shim_status ensure_tgt(struct krb_cred *c)
     }
     if (!(c->use & SHIM_CRED_OUTBOUND))
         return SHIM_E_NO_CREDENTIALS;
-    return c->password ? tgt_from_password(c) : tgt_from_cache(c);
+    return c->password ? tgt_from_password(c, conf) : tgt_from_cache(c);
 }
 
 /* "svc/host[:port]@REALM" into the principal and its realm (empty when the
@@ -273,8 +272,9 @@ static shim_status parse_target(const char *target, struct krb_principal *p, cha
 
 static const struct krb_creds *cached_ticket(struct krb_cred *c, const struct krb_principal *p, const char *realm)
 {
-    int64_t now = now_secs(c->clock_offset);
+    int64_t now;
 
+    krb_clock(c->clock_offset, &now, NULL);
     for (unsigned i = 0; i < c->n_tickets; i++) {
         const struct krb_creds *t = &c->tickets[i];
         if (krb_principal_equal(&t->sname, p) && !strcmp(t->srealm, realm) &&
@@ -316,13 +316,14 @@ shim_status krb_cred_service_ticket(struct krb_cred *c, const char *target, stru
     const struct krb_creds *have;
     struct krb_tgs tgs;
     struct krb_creds got;
+    struct krb_realm_conf conf = { 0 };
     shim_status st;
     int rc;
 
     if ((st = parse_target(target, &sname, realm)))
         return st;
     sys_mutex_lock(&c->lock);
-    if ((st = ensure_tgt(c)))
+    if ((st = ensure_tgt(c, &conf)))
         goto done;
     if (!realm[0]) {
         if (sname.count >= 2) {
@@ -331,7 +332,7 @@ shim_status krb_cred_service_ticket(struct krb_cred *c, const char *target, stru
             strcpy(host, sname.comp[1]);
             if ((colon = strchr(host, ':')))
                 *colon = 0;
-            krb_realm_for_host(host, c->tgt.crealm, realm);
+            krb_realm_for_host(&conf, host, c->tgt.crealm, realm);
         } else {
             strcpy(realm, c->tgt.crealm);
         }
@@ -347,7 +348,7 @@ shim_status krb_cred_service_ticket(struct krb_cred *c, const char *target, stru
         goto done;
     }
     tgs.clock_offset = c->clock_offset;
-    rc = krb_realm_run_tgs(c->tgt.crealm, c->kdc_budget_ms, &tgs);
+    rc = krb_realm_run_tgs(&conf, c->tgt.crealm, c->kdc_budget_ms, &tgs);
     if (rc == KRB_OK) {
         krb_tgs_take_creds(&tgs, &got);
         if (!(st = copy_creds(&got, out)))
@@ -361,6 +362,7 @@ shim_status krb_cred_service_ticket(struct krb_cred *c, const char *target, stru
     krb_tgs_free(&tgs);
 done:
     sys_mutex_unlock(&c->lock);
+    krb_realm_conf_free(&conf);
     return st;
 }
 
@@ -371,6 +373,7 @@ shim_status krb_query_credentials_attributes(shim_cred *obj, uint32_t attr, void
     struct krb_cred *c = krb_cred_from(obj);
     struct shim_cred_names *names = buf;
     char text[2 * KRB_STR_MAX + 2];
+    struct krb_realm_conf conf = { 0 };
     shim_status st = SHIM_OK;
 
     if (!c)
@@ -380,10 +383,11 @@ shim_status krb_query_credentials_attributes(shim_cred *obj, uint32_t attr, void
     sys_mutex_lock(&c->lock);
     if (c->explicit_identity) {
         snprintf(text, sizeof(text), "%s@%s", c->user, c->realm);
-    } else if (c->have_tgt || !(st = ensure_tgt(c))) {
+    } else if (c->have_tgt || !(st = ensure_tgt(c, &conf))) {
         krb_principal_full(&c->tgt.cname, c->tgt.crealm, text, sizeof(text));
     }
     sys_mutex_unlock(&c->lock);
+    krb_realm_conf_free(&conf);
     if (st)
         return st;
     return (names->sUserName = krb_caller_wstr(text)) ? SHIM_OK : SHIM_E_INSUFFICIENT_MEMORY;

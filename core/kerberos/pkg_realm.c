@@ -1,7 +1,8 @@
 /* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The Kerberos package's view of the realm: krb5.conf, read afresh for
- * every exchange (a few kilobytes, and a user who edits it expects the
- * next logon to see it), and the KDCs it names, the only ones ever
+ * every call into the package (a few kilobytes, and a user who edits it
+ * expects the next logon to see it) but once only within it, and the
+ * KDCs it names, the only ones ever
  * contacted: a realm krb5.conf names no KDC for is unreachable, since we
  * make no DNS lookups (dns_lookup_kdc is not honoured; documented). */
 #include <string.h>
@@ -14,54 +15,64 @@
 
 #define KDCS_MAX 16
 
-shim_status krb_realm_default(char out[KRB_STR_MAX])
+/* The call's krb5.conf, read at its first use; NULL when there is none
+ * (or it is not one we read). */
+static const struct krb_conf *conf_of(struct krb_realm_conf *rc)
 {
-    struct krb_conf conf;
-    const char *realm;
-    shim_status st = SHIM_E_NO_CREDENTIALS;
-
-    if (krb_conf_load(&conf) == KRB_FILE_OK && (realm = krb_conf_default_realm(&conf)) &&
-        strlen(realm) < KRB_STR_MAX) {
-        strcpy(out, realm);
-        st = SHIM_OK;
-    } else {
-        WARN("no default_realm in krb5.conf\n");
+    if (!rc->read) {
+        rc->status = krb_conf_load(&rc->conf);
+        rc->read = true;
     }
-    krb_conf_free(&conf);
-    return st;
+    return rc->status == KRB_FILE_OK ? &rc->conf : NULL;
 }
 
-void krb_realm_for_host(const char *host, const char *fallback, char out[KRB_STR_MAX])
+void krb_realm_conf_free(struct krb_realm_conf *rc)
 {
-    struct krb_conf conf;
+    krb_conf_free(&rc->conf);
+    rc->read = false;
+}
 
-    if (krb_conf_load(&conf) != KRB_FILE_OK || krb_conf_realm_for_host(&conf, host, out, KRB_STR_MAX) != 0) {
+shim_status krb_realm_default(struct krb_realm_conf *rc, char out[KRB_STR_MAX])
+{
+    const struct krb_conf *conf = conf_of(rc);
+    const char *realm;
+
+    if (!conf || !(realm = krb_conf_default_realm(conf)) || strlen(realm) >= KRB_STR_MAX) {
+        WARN("no default_realm in krb5.conf\n");
+        return SHIM_E_NO_CREDENTIALS;
+    }
+    strcpy(out, realm);
+    return SHIM_OK;
+}
+
+void krb_realm_for_host(struct krb_realm_conf *rc, const char *host, const char *fallback, char out[KRB_STR_MAX])
+{
+    const struct krb_conf *conf = conf_of(rc);
+
+    if (!conf || krb_conf_realm_for_host(conf, host, out, KRB_STR_MAX) != 0) {
         /* Only [domain_realm] counts here: a guess from the host's domain
          * would send us to a realm nobody configured. */
         strncpy(out, fallback, KRB_STR_MAX - 1);
         out[KRB_STR_MAX - 1] = 0;
     }
-    krb_conf_free(&conf);
 }
 
-static int run(const char *realm, unsigned budget_ms, krb_step_fn step, void *exchange)
+static int run(struct krb_realm_conf *rc, const char *realm, unsigned budget_ms, krb_step_fn step, void *exchange)
 {
-    struct krb_conf conf;
+    const struct krb_conf *conf = conf_of(rc);
     struct krb_conf_kdc kdcs[KDCS_MAX];
     struct krb_kdc_addr addrs[KDCS_MAX];
     struct krb_kdc_config cfg = { 0 };
     size_t n;
     int st;
 
-    if (krb_conf_load(&conf) != KRB_FILE_OK) {
+    if (!conf) {
         WARN("no krb5.conf (KRB5_CONFIG or /etc/krb5.conf): no KDC to ask\n");
-        krb_conf_free(&conf);
         return KRB_E_KDC_UNREACHABLE;
     }
-    n = krb_conf_kdcs(&conf, realm, kdcs, KDCS_MAX);
+    n = krb_conf_kdcs(conf, realm, kdcs, KDCS_MAX);
     if (!n) {
         WARN("krb5.conf names no KDC for %s\n", realm);
-        krb_conf_free(&conf);
         return KRB_E_KDC_UNREACHABLE;
     }
     for (size_t i = 0; i < n; i++) {
@@ -70,10 +81,9 @@ static int run(const char *realm, unsigned budget_ms, krb_step_fn step, void *ex
     }
     cfg.kdcs = addrs;
     cfg.n_kdcs = n;
-    cfg.tcp_only = krb_conf_udp_preference_limit(&conf) == 1;
+    cfg.tcp_only = krb_conf_udp_preference_limit(conf) == 1;
     cfg.budget_ms = budget_ms;
     st = krb_kdc_run(&cfg, step, exchange);
-    krb_conf_free(&conf);
     TRACE("exchange with %s: %s\n", realm, krb_status_text(st));
     return st;
 }
@@ -88,14 +98,14 @@ static int tgs_step(void *x, const uint8_t *in, size_t len, struct bytes_writer 
     return krb_tgs_step(x, in, len, out);
 }
 
-int krb_realm_run_as(const char *realm, unsigned budget_ms, struct krb_as *as)
+int krb_realm_run_as(struct krb_realm_conf *rc, const char *realm, unsigned budget_ms, struct krb_as *as)
 {
-    return run(realm, budget_ms, as_step, as);
+    return run(rc, realm, budget_ms, as_step, as);
 }
 
-int krb_realm_run_tgs(const char *realm, unsigned budget_ms, struct krb_tgs *tgs)
+int krb_realm_run_tgs(struct krb_realm_conf *rc, const char *realm, unsigned budget_ms, struct krb_tgs *tgs)
 {
-    return run(realm, budget_ms, tgs_step, tgs);
+    return run(rc, realm, budget_ms, tgs_step, tgs);
 }
 
 /* As Windows' Kerberos package answers (SEC_E_* from the KDC's and the

@@ -428,7 +428,7 @@ shim_status nego_initialize_context(struct shim_ctx_call *c)
         return client_first(c);
     if (!(ctx = nego_ctx_from(c->ctx)) || ctx->server)
         return SHIM_E_INVALID_HANDLE;
-    c->expiry = NTLM_TIME_NEVER;
+    c->expiry = SHIM_TIME_NEVER;
     bytes_writer_init_heap(&out, TOKEN_LIMIT);
     sys_mutex_lock(&ctx->lock);
     allocate = (ctx->req & SHIM_ISC_REQ_ALLOCATE_MEMORY) != 0;

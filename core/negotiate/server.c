@@ -188,7 +188,7 @@ static shim_status server_first(struct shim_ctx_call *c)
             goto done;
         }
         ctx->attrs = nego_outer_attrs(c->req, 0);
-        c->expiry = NTLM_TIME_NEVER;
+        c->expiry = SHIM_TIME_NEVER;
         ctx->state = NEGO_SERVER_WAIT_TOKEN;
     }
 send:
@@ -320,7 +320,7 @@ shim_status nego_accept_context(struct shim_ctx_call *c)
         return server_first(c);
     if (!(ctx = nego_ctx_from(c->ctx)) || !ctx->server)
         return SHIM_E_INVALID_HANDLE;
-    c->expiry = NTLM_TIME_NEVER;
+    c->expiry = SHIM_TIME_NEVER;
     bytes_writer_init_heap(&out, TOKEN_LIMIT);
     sys_mutex_lock(&ctx->lock);
     allocate = (ctx->req & SHIM_ASC_REQ_ALLOCATE_MEMORY) != 0;

@@ -133,7 +133,7 @@ static shim_status client_first(struct shim_ctx_call *c)
     TRACE("NEGOTIATE sent, flags %#x\n", m.flags);
     c->new_ctx = &ctx->hdr;
     c->attrs = ctx->attrs;
-    c->expiry = NTLM_TIME_NEVER;
+    c->expiry = SHIM_TIME_NEVER;
     ctx = NULL;
     st = SHIM_I_CONTINUE_NEEDED;
 done:
@@ -334,7 +334,7 @@ static shim_status client_second(struct ntlm_ctx *ctx, struct shim_ctx_call *c)
     learn_server_name(ctx, &ch);
     ntlm_ctx_establish(ctx, exported);
     c->attrs = ctx->attrs;
-    c->expiry = NTLM_TIME_NEVER;
+    c->expiry = SHIM_TIME_NEVER;
 done:
     crypto_wipe(exported, sizeof(exported));
     bytes_writer_free(&w);

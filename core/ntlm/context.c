@@ -308,7 +308,7 @@ static shim_status query_session(struct ntlm_ctx *ctx, uint32_t attr, void *buf)
     case SHIM_ATTR_LIFESPAN: {
         struct shim_ctx_lifespan *l = buf;
         l->tsStart = ctx->established;
-        l->tsExpiry = NTLM_TIME_NEVER;
+        l->tsExpiry = SHIM_TIME_NEVER;
         return SHIM_OK;
     }
     }

@@ -32,7 +32,7 @@
  *   * other identity versions or flags: SEC_E_UNKNOWN_CREDENTIALS.
  * - The principal names the server (inbound): "COMPUTER" or
  *   "DOMAIN\COMPUTER".  It is ignored for outbound use.
- * - Expiry is "never" (NTLM_TIME_NEVER). */
+ * - Expiry is "never" (SHIM_TIME_NEVER). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -315,7 +315,7 @@ shim_status ntlm_acquire_credentials(const struct shim_package *pkg, const shim_
     }
     TRACE("credential for %s\\%s, use %u\n", dbg_wstr(c->domain.s), dbg_wstr(c->user.s), use);
     *out = &c->hdr;
-    *expiry = NTLM_TIME_NEVER;
+    *expiry = SHIM_TIME_NEVER;
     return SHIM_OK;
 }
 

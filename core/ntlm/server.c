@@ -231,7 +231,7 @@ static shim_status server_first(struct shim_ctx_call *c)
     TRACE("CHALLENGE sent, flags %#x\n", ctx->flags);
     c->new_ctx = &ctx->hdr;
     c->attrs = ctx->attrs;
-    c->expiry = NTLM_TIME_NEVER;
+    c->expiry = SHIM_TIME_NEVER;
     ctx = NULL;
     st = SHIM_I_CONTINUE_NEEDED;
 done:
@@ -429,7 +429,7 @@ static shim_status server_second(struct ntlm_ctx *ctx, struct shim_ctx_call *c)
     ntlm_ctx_establish(ctx, exported);
     token_output_empty(c->output, (ctx->req & SHIM_ASC_REQ_ALLOCATE_MEMORY) != 0);
     c->attrs = ctx->attrs;
-    c->expiry = NTLM_TIME_NEVER;
+    c->expiry = SHIM_TIME_NEVER;
     TRACE("%s\\%s logged on\n", dbg_wstr(ctx->domain.s), dbg_wstr(ctx->user.s));
 done:
     crypto_wipe(kxkey, sizeof(kxkey));

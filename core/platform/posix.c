@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include "sspishim/krb_kdc.h"
 #include "sspishim/sys.h"
 
 _Static_assert(sizeof(pthread_mutex_t) <= sizeof(sys_mutex), "sys_mutex too small");
@@ -392,20 +393,19 @@ static int kdc_try(const struct addrinfo *ai, int tcp, const uint8_t *req, size_
                    uint64_t end, uint8_t **reply, size_t *reply_len)
 {
     int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
-    uint8_t hdr[4], *buf = NULL;
+    uint8_t hdr[KRB_KDC_TCP_PREFIX], *buf = NULL;
     size_t n;
     int rc;
 
     if (fd < 0) return errno == ENOMEM || errno == ENOBUFS ? SYS_KDC_NO_MEMORY : SYS_KDC_UNREACHABLE;
     if ((rc = kdc_connect(fd, ai, try_end))) goto out;
     if (tcp) {
-        hdr[0] = (uint8_t)(len >> 24), hdr[1] = (uint8_t)(len >> 16), hdr[2] = (uint8_t)(len >> 8);
-        hdr[3] = (uint8_t)len;
-        if ((rc = kdc_put(fd, hdr, 4, end)) || (rc = kdc_put(fd, req, len, end)) || (rc = kdc_get(fd, hdr, 4, end)))
+        krb_kdc_tcp_prefix(len, hdr);
+        if ((rc = kdc_put(fd, hdr, sizeof(hdr), end)) || (rc = kdc_put(fd, req, len, end)) ||
+            (rc = kdc_get(fd, hdr, sizeof(hdr), end)))
             goto out;
-        n = (size_t)hdr[0] << 24 | (size_t)hdr[1] << 16 | (size_t)hdr[2] << 8 | hdr[3];
         rc = SYS_KDC_UNREACHABLE;
-        if (!n || n > SYS_KDC_TCP_MAX) goto out;    /* also the reserved high bit */
+        if (!(n = krb_kdc_tcp_length(hdr))) goto out;
         rc = SYS_KDC_NO_MEMORY;
         if (!(buf = malloc(n))) goto out;
         if ((rc = kdc_get(fd, buf, n, end))) goto out;
@@ -441,8 +441,7 @@ int sys_kdc_send(const char *host, unsigned port, int tcp, const uint8_t *req, s
     uint64_t end;
     int rc, timed_out = 0;
 
-    if (!host || !*host || !port || port > 65535 || !req || !len || len > (tcp ? SYS_KDC_TCP_MAX : SYS_KDC_UDP_MAX) ||
-        !timeout_ms || timeout_ms > SYS_KDC_TIMEOUT_MAX || !reply || !reply_len)
+    if (!krb_kdc_send_args_ok(host, port, tcp, req, len, timeout_ms, reply, reply_len))
         return SYS_KDC_BAD_ARG;
     *reply = NULL, *reply_len = 0;
     hints.ai_socktype = tcp ? SOCK_STREAM : SOCK_DGRAM;

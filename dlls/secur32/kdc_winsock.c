@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "sspishim/debug.h"
+#include "sspishim/krb_kdc.h"
 #include "sspishim/sys.h"
 
 static struct {
@@ -134,7 +135,7 @@ static int kdc_try(const ADDRINFOA *ai, int tcp, const uint8_t *req, size_t len,
      * SOCK_CLOEXEC); Windows 7 before SP1 does not know the flag. */
     SOCKET s = ws.wsa_socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol, NULL, 0, WSA_FLAG_NO_HANDLE_INHERIT);
     u_long nonblocking = 1;
-    uint8_t hdr[4], *buf = NULL;
+    uint8_t hdr[KRB_KDC_TCP_PREFIX], *buf = NULL;
     size_t n = 0;
     int rc = SYS_KDC_UNREACHABLE;
 
@@ -142,13 +143,12 @@ static int kdc_try(const ADDRINFOA *ai, int tcp, const uint8_t *req, size_t len,
     if (s == INVALID_SOCKET) return SYS_KDC_UNREACHABLE;
     if (ws.ioctlsocket(s, FIONBIO, &nonblocking) || (rc = kdc_connect(s, ai, try_end))) goto out;
     if (tcp) {
-        hdr[0] = (uint8_t)(len >> 24), hdr[1] = (uint8_t)(len >> 16), hdr[2] = (uint8_t)(len >> 8);
-        hdr[3] = (uint8_t)len;
-        if ((rc = kdc_put(s, hdr, 4, end)) || (rc = kdc_put(s, req, len, end)) || (rc = kdc_get(s, hdr, 4, end)))
+        krb_kdc_tcp_prefix(len, hdr);
+        if ((rc = kdc_put(s, hdr, sizeof(hdr), end)) || (rc = kdc_put(s, req, len, end)) ||
+            (rc = kdc_get(s, hdr, sizeof(hdr), end)))
             goto out;
-        n = (size_t)hdr[0] << 24 | (size_t)hdr[1] << 16 | (size_t)hdr[2] << 8 | hdr[3];
         rc = SYS_KDC_UNREACHABLE;
-        if (!n || n > SYS_KDC_TCP_MAX) goto out;    /* also the reserved high bit */
+        if (!(n = krb_kdc_tcp_length(hdr))) goto out;
         rc = SYS_KDC_NO_MEMORY;
         if (!(buf = malloc(n))) goto out;
         if ((rc = kdc_get(s, buf, n, end))) goto out;
@@ -184,8 +184,7 @@ int sys_kdc_send(const char *host, unsigned port, int tcp, const uint8_t *req, s
     ULONGLONG end;
     int rc, timed_out = 0;
 
-    if (!host || !*host || !port || port > 65535 || !req || !len || len > (tcp ? SYS_KDC_TCP_MAX : SYS_KDC_UDP_MAX) ||
-        !timeout_ms || timeout_ms > SYS_KDC_TIMEOUT_MAX || !reply || !reply_len)
+    if (!krb_kdc_send_args_ok(host, port, tcp, req, len, timeout_ms, reply, reply_len))
         return SYS_KDC_BAD_ARG;
     *reply = NULL, *reply_len = 0;
     if (!InitOnceExecuteOnce(&ws_once, ws_load, NULL, NULL)) return SYS_KDC_UNREACHABLE;

@@ -13,6 +13,7 @@
 #ifndef SSPISHIM_KRB_KDC_H
 #define SSPISHIM_KRB_KDC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -54,6 +55,19 @@ extern const unsigned krb_kdc_pass_ms[KRB_KDC_PASSES];     /* 1000, 2000 */
  * arguments, an empty list). */
 int krb_kdc_send(const struct krb_kdc_config *cfg, int tcp, size_t *kdc, const uint8_t *req, size_t len,
                  uint8_t **reply, size_t *reply_len);
+
+/* What both platform transports (sys_kdc_send) share, without sockets
+ * (kdc_frame.c).  Their arguments in range (else SYS_KDC_BAD_ARG): a
+ * host, a port 1..65535, a request of 1..SYS_KDC_TCP_MAX bytes over TCP
+ * or SYS_KDC_UDP_MAX over UDP, 1..SYS_KDC_TIMEOUT_MAX ms, both outputs. */
+bool krb_kdc_send_args_ok(const char *host, unsigned port, int tcp, const uint8_t *req, size_t len,
+                          unsigned timeout_ms, uint8_t **reply, size_t *reply_len);
+/* Over TCP each message follows its length, 4 bytes big-endian (RFC 4120
+ * 7.2.2).  A reply's length from its prefix: 0 when it is no answer
+ * (empty, over SYS_KDC_TCP_MAX, or with the reserved high bit set). */
+#define KRB_KDC_TCP_PREFIX 4
+void krb_kdc_tcp_prefix(size_t len, uint8_t out[KRB_KDC_TCP_PREFIX]);
+size_t krb_kdc_tcp_length(const uint8_t in[KRB_KDC_TCP_PREFIX]);
 
 /* What krb_as_step and krb_tgs_step have in common. */
 typedef int (*krb_step_fn)(void *exchange, const uint8_t *in, size_t in_len, struct bytes_writer *out);

@@ -29,9 +29,6 @@ const struct shim_package *ntlm_package(void);
  * none, and the client's workstation name. */
 #define NTLM_COMPUTER_NAME      "SSPISHIM"
 
-/* "Never", as Windows' SSPI reports it in expiry times (30828-09-14). */
-#define NTLM_TIME_NEVER         ((int64_t)0x7fffff36d5969fffLL)
-
 /* ---- For SPNEGO (core/ntlm/spnego_mic.c) --------------------------------------
  * The mechListMIC over an established NTLM context: a signature over data
  * that takes the direction's next sequence number, after which that

@@ -43,6 +43,10 @@ typedef uint16_t shim_wchar;   /* WCHAR: UTF-16 code unit on every platform */
 #define SHIM_E_ALGORITHM_MISMATCH       ((shim_status)0x80090331)
 #define SHIM_E_BAD_BINDINGS             ((shim_status)0x80090346)
 
+/* TimeStamp "never", as Windows' SSPI reports it in expiry times
+ * (30828-09-14): every package's credentials, and contexts without an end. */
+#define SHIM_TIME_NEVER                 ((int64_t)0x7fffff36d5969fffLL)
+
 /* SecBuffer / SecBufferDesc / SecHandle */
 struct shim_buffer {
     uint32_t cb;

@@ -490,6 +490,27 @@ START_TEST(sys_tcp_framing)
 }
 END_TEST
 
+/* The framing itself, as the Winsock transport uses it too. */
+START_TEST(tcp_prefix_and_length)
+{
+    static const uint8_t max[] = { 0, 0x40, 0, 0 };
+    static const uint8_t over[] = { 0, 0x40, 0, 1 };
+    static const uint8_t high_bit[] = { 0x80, 0, 0, 3 };
+    static const uint8_t zero[] = { 0, 0, 0, 0 };
+    uint8_t p[KRB_KDC_TCP_PREFIX];
+
+    krb_kdc_tcp_prefix(0x01020304, p);
+    ck_assert_mem_eq(p, "\x01\x02\x03\x04", 4);
+    ck_assert_uint_eq(krb_kdc_tcp_length(p), 0);                         /* over SYS_KDC_TCP_MAX */
+    krb_kdc_tcp_prefix(3, p);
+    ck_assert_uint_eq(krb_kdc_tcp_length(p), 3);
+    ck_assert_uint_eq(krb_kdc_tcp_length(max), SYS_KDC_TCP_MAX);
+    ck_assert_uint_eq(krb_kdc_tcp_length(over), 0);
+    ck_assert_uint_eq(krb_kdc_tcp_length(high_bit), 0);
+    ck_assert_uint_eq(krb_kdc_tcp_length(zero), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("krb_kdc");
@@ -516,6 +537,7 @@ int main(void)
     tcase_add_test(sys, sys_refused);
     tcase_add_test(sys, sys_silent);
     tcase_add_test(sys, sys_tcp_framing);
+    tcase_add_test(sys, tcp_prefix_and_length);
     suite_add_tcase(s, sys);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -1253,7 +1253,7 @@ START_TEST(attributes)
         ck_st(ops->query_context_attributes(sides[i], SHIM_ATTR_FLAGS, &fl), SHIM_OK);
         ck_assert_uint_eq(fl.Flags, i ? s.sattrs : s.cattrs);
         ck_st(ops->query_context_attributes(sides[i], SHIM_ATTR_LIFESPAN, &ls), SHIM_OK);
-        ck_assert(ls.tsExpiry == NTLM_TIME_NEVER);
+        ck_assert(ls.tsExpiry == SHIM_TIME_NEVER);
         ck_assert(ls.tsStart > 0 && ls.tsStart < ls.tsExpiry);
         ck_st(ops->query_context_attributes(sides[i], SHIM_ATTR_STREAM_SIZES, &sz), SHIM_E_UNSUPPORTED_FUNCTION);
         ck_st(ops->query_context_attributes(sides[i], 12345, &sz), SHIM_E_UNSUPPORTED_FUNCTION);

@@ -174,7 +174,7 @@ static shim_status acquire_p(const shim_wchar *principal, uint32_t use, void *au
     st = ops->acquire_credentials(pkg, principal, use, NULL, auth, NULL, NULL, out, &expiry);
     if (st == SHIM_OK) {
         ck_assert_ptr_nonnull(*out);
-        ck_assert(expiry == NTLM_TIME_NEVER);
+        ck_assert(expiry == SHIM_TIME_NEVER);
     } else {
         ck_assert_ptr_null(*out);
     }
@@ -236,7 +236,7 @@ static shim_status step_t(bool client, shim_cred *cred, shim_ctx **ctx, const sh
         }
         if (attrs)
             *attrs = c.attrs;
-        ck_assert(c.expiry == NTLM_TIME_NEVER);
+        ck_assert(c.expiry == SHIM_TIME_NEVER);
     } else {
         ck_assert_ptr_null(c.new_ctx);
     }
