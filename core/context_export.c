@@ -63,7 +63,7 @@ shim_status context_export(shim_ctx *ctx, uint32_t flags, struct shim_buffer *pa
 shim_status context_import(const shim_wchar *package, const struct shim_buffer *packed, void *token,
                            shim_ctx **ctx)
 {
-    uint8_t key[MACHINE_KEY_SIZE], *payload = NULL;
+    uint8_t key[MACHINE_KEY_SIZE], *payload = NULL, room[1024];
     size_t len = 0;
     struct packed_header hdr;
     sys_token own = NULL;
@@ -74,7 +74,7 @@ shim_status context_import(const shim_wchar *package, const struct shim_buffer *
     if (!pkg->ops->import_context) return SHIM_E_UNSUPPORTED_FUNCTION;
     if (!packed->pv || !packed->cb) return SHIM_E_INVALID_TOKEN;
     if ((st = machine_key_get(key)) != SHIM_OK) return st;
-    st = packed_open(key, packed->pv, packed->cb, &hdr, &payload, &len);
+    st = packed_open_into(key, packed->pv, packed->cb, &hdr, room, sizeof(room), &payload, &len);
     crypto_wipe(key, sizeof(key));
     if (st != SHIM_OK) return st;
     if (!packed_package_equal_w(hdr.package, pkg->info.name)) {
@@ -86,6 +86,7 @@ shim_status context_import(const shim_wchar *package, const struct shim_buffer *
         st = pkg->ops->import_context(pkg, hdr.role, payload, len, own, ctx);
         if (st != SHIM_OK && own) sys_token_close(own);
     }
-    packed_free_payload(payload, len);
+    if (payload == room) crypto_wipe(room, len);
+    else packed_free_payload(payload, len);
     return st;
 }

@@ -1,12 +1,14 @@
 /* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The packed-context envelope; the format and its errors are documented in
  * include/sspishim/packed.h. */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sspishim/aead.h"
 #include "sspishim/bytes.h"
 #include "sspishim/crypto.h"
+#include "sspishim/crypto_gcm.h"
 #include "sspishim/debug.h"
 #include "sspishim/packed.h"
 #include "sspishim/sys.h"
@@ -66,13 +68,24 @@ static int role_ok(uint8_t role)
 
 /* ---- sealing -------------------------------------------------------------- */
 
-/* The id of the last key sealed with.  Every seal uses the one machine key
- * in practice, and its id costs a ChaCha20 block to compute; remembering
- * it costs a copy of that key, which machine_key.c keeps for the life of
- * the process anyway.  packed_forget wipes it. */
-static sys_mutex id_lock;
-static uint8_t id_key[32], id_value[PACKED_KEY_ID_SIZE];
-static int id_valid;
+/* What sealing and opening need of the machine key besides the key: its
+ * id (a ChaCha20 block) and its AES-256-GCM expansion (round keys and
+ * GHASH powers), which together cost more than sealing a context.  Every
+ * seal and open uses the one machine key in practice, so the first key
+ * seen is expanded once and kept, and read from then on without a lock:
+ * the cache is written only while its state says "being filled", and
+ * never changed once it says "ready".  A call with another key (tests)
+ * computes its own copy on the stack.  packed_forget empties the cache;
+ * it runs when the DLL unloads (and in tests), with no seal in flight. */
+struct key_cache {
+    uint8_t key[32];
+    uint8_t id[PACKED_KEY_ID_SIZE];
+    struct crypto_gcm gcm;
+};
+
+enum { CACHE_EMPTY, CACHE_FILLING, CACHE_READY };
+static struct key_cache cache;
+static atomic_int cache_state;
 
 static int same_key(const uint8_t a[32], const uint8_t b[32])
 {
@@ -81,31 +94,87 @@ static int same_key(const uint8_t a[32], const uint8_t b[32])
     return d == 0;
 }
 
-static void key_id_cached(const uint8_t key[32], uint8_t id[PACKED_KEY_ID_SIZE])
+/* The expansion of key: the process's cache, or *local filled in (which
+ * the caller wipes when done, see done_key). */
+static const struct key_cache *key_expanded(const uint8_t key[32], struct key_cache *local)
 {
-    int hit;
+    int state = atomic_load_explicit(&cache_state, memory_order_acquire), empty = CACHE_EMPTY;
 
-    sys_mutex_lock(&id_lock);
-    hit = id_valid && same_key(id_key, key);
-    if (hit) memcpy(id, id_value, PACKED_KEY_ID_SIZE);
-    sys_mutex_unlock(&id_lock);
-    if (hit) return;
+    if (state == CACHE_READY && same_key(cache.key, key)) return &cache;
+    memcpy(local->key, key, 32);
+    packed_key_id(key, local->id);
+    crypto_gcm_init(&local->gcm, key);
+    if (state == CACHE_EMPTY &&
+        atomic_compare_exchange_strong_explicit(&cache_state, &empty, CACHE_FILLING,
+                                                memory_order_acquire, memory_order_relaxed)) {
+        memcpy(&cache, local, sizeof(cache));
+        atomic_store_explicit(&cache_state, CACHE_READY, memory_order_release);
+    }
+    return local;
+}
 
-    packed_key_id(key, id);
-    sys_mutex_lock(&id_lock);
-    memcpy(id_key, key, 32);
-    memcpy(id_value, id, PACKED_KEY_ID_SIZE);
-    id_valid = 1;
-    sys_mutex_unlock(&id_lock);
+static void done_key(const struct key_cache *used, struct key_cache *local)
+{
+    if (used == local) crypto_wipe(local, sizeof(*local));
 }
 
 void packed_forget(void)
 {
-    sys_mutex_lock(&id_lock);
-    id_valid = 0;
-    crypto_wipe(id_key, sizeof(id_key));
-    crypto_wipe(id_value, sizeof(id_value));
-    sys_mutex_unlock(&id_lock);
+    atomic_store_explicit(&cache_state, CACHE_FILLING, memory_order_relaxed);
+    crypto_wipe(&cache, sizeof(cache));
+    atomic_store_explicit(&cache_state, CACHE_EMPTY, memory_order_release);
+}
+
+/* The AEAD a seal uses (packed.h): SSPISHIM_EXPORT_CIPHER if it names one,
+ * else GCM where the CPU runs it in hardware.  Asked once per process; a
+ * race between first callers only asks twice. */
+static atomic_int aead_known;   /* 0 not asked, 1 ChaCha20-Poly1305, 2 AES-256-GCM */
+
+static uint16_t seal_flags(void)
+{
+    int k = atomic_load_explicit(&aead_known, memory_order_relaxed);
+
+    if (!k) {
+        char name[32];
+        if (!sys_getenv_ascii("SSPISHIM_EXPORT_CIPHER", name, sizeof(name)) && name[0]) {
+            if (packed_package_equal("aes-256-gcm", name)) k = 2;
+            else if (packed_package_equal("chacha20-poly1305", name)) k = 1;
+            else WARN("SSPISHIM_EXPORT_CIPHER=%s: not aes-256-gcm or chacha20-poly1305; "
+                      "choosing by the CPU\n", dbg_astr(name));
+        }
+        if (!k) k = crypto_gcm_hardware() ? 2 : 1;
+        TRACE("exported contexts are sealed with %s\n", k == 2 ? "AES-256-GCM" : "ChaCha20-Poly1305");
+        atomic_store_explicit(&aead_known, k, memory_order_relaxed);
+    }
+    return k == 2 ? PACKED_FLAG_AES_GCM : 0;
+}
+
+uint16_t packed_use_aead(uint16_t flags)
+{
+    int k = flags == PACKED_AEAD_AUTO ? 0 : flags & PACKED_FLAG_AES_GCM ? 2 : 1;
+
+    atomic_store_explicit(&aead_known, k, memory_order_relaxed);
+    return seal_flags();
+}
+
+/* 0 when the tag verifies; pt NULL only checks, else it receives the
+ * plaintext (zeroed on failure). */
+static int aead_open(const uint8_t key[32], uint16_t flags, const uint8_t nonce[PACKED_NONCE_SIZE],
+                     const struct bytes_span *aad, const struct bytes_span *ct, const uint8_t *tag, uint8_t *pt)
+{
+    struct key_cache local;
+    const struct key_cache *k;
+    int ret;
+
+    if (!(flags & PACKED_FLAG_AES_GCM)) {
+        return pt ? crypto_aead_open(key, nonce, aad->p, aad->len, ct->p, ct->len, tag, pt)
+                  : crypto_aead_verify(key, nonce, aad->p, aad->len, ct->p, ct->len, tag);
+    }
+    k = key_expanded(key, &local);
+    ret = pt ? crypto_gcm_open(&k->gcm, nonce, aad->p, aad->len, ct->p, ct->len, tag, pt)
+             : crypto_gcm_verify(&k->gcm, nonce, aad->p, aad->len, ct->p, ct->len, tag);
+    done_key(k, &local);
+    return ret;
 }
 
 shim_status packed_seal_with_nonce(const uint8_t key[32], const uint8_t nonce[PACKED_NONCE_SIZE],
@@ -113,8 +182,11 @@ shim_status packed_seal_with_nonce(const uint8_t key[32], const uint8_t nonce[PA
                                    size_t len, uint8_t **blob, size_t *blob_len)
 {
     struct bytes_writer w;
-    uint8_t key_id[PACKED_KEY_ID_SIZE], tag[PACKED_TAG_SIZE], *buf;
+    uint8_t tag[PACKED_TAG_SIZE], *buf;
     size_t n, total, header_len, ct_off, tag_off;
+    struct key_cache local;
+    const struct key_cache *k;
+    uint16_t flags;
 
     if (blob) *blob = NULL;
     if (blob_len) *blob_len = 0;
@@ -135,15 +207,16 @@ shim_status packed_seal_with_nonce(const uint8_t key[32], const uint8_t nonce[PA
     total = PACKED_OVERHEAD + n + len;
     if (!(buf = sys_caller_alloc(total))) return SHIM_E_INSUFFICIENT_MEMORY;
 
-    key_id_cached(key, key_id);
+    k = key_expanded(key, &local);
+    flags = seal_flags();
     bytes_writer_init(&w, buf, total);
     bytes_put(&w, magic, sizeof(magic));
     bytes_put_u16le(&w, PACKED_VERSION);
-    bytes_put_u16le(&w, 0);
+    bytes_put_u16le(&w, flags);
     bytes_put_u8(&w, role);
     bytes_put_u8(&w, (uint8_t)n);
     bytes_put(&w, package, n);
-    bytes_put(&w, key_id, sizeof(key_id));
+    bytes_put(&w, k->id, sizeof(k->id));
     bytes_put(&w, nonce, PACKED_NONCE_SIZE);
     bytes_put_u32le(&w, (uint32_t)len);
     header_len = w.len;
@@ -151,12 +224,17 @@ shim_status packed_seal_with_nonce(const uint8_t key[32], const uint8_t nonce[PA
     tag_off = bytes_reserve(&w, PACKED_TAG_SIZE);
     if (w.failed || w.len != total) {
         ERR("writer ended at %lu of %lu bytes\n", (unsigned long)w.len, (unsigned long)total);
+        done_key(k, &local);
         sys_caller_free(buf);
         return SHIM_E_INTERNAL_ERROR;
     }
     /* The payload is encrypted straight into its place in the blob; both
      * offsets are the writer's, of our own sizes. */
-    crypto_aead_seal(key, nonce, buf, header_len, payload, len, buf + ct_off, tag);
+    if (flags & PACKED_FLAG_AES_GCM)
+        crypto_gcm_seal(&k->gcm, nonce, buf, header_len, payload, len, buf + ct_off, tag);
+    else
+        crypto_aead_seal(key, nonce, buf, header_len, payload, len, buf + ct_off, tag);
+    done_key(k, &local);
     bytes_patch(&w, tag_off, tag, sizeof(tag));
 
     *blob = buf;
@@ -258,7 +336,7 @@ static shim_status parse(const void *blob, size_t len, struct packed_header *hdr
         TRACE("%lu bytes: truncated in the header\n", (unsigned long)len);
         return SHIM_E_INVALID_TOKEN;
     }
-    if (hdr->flags) {
+    if (hdr->flags & ~PACKED_FLAG_AES_GCM) {
         WARN("header flags %#x are not defined in version %u\n", hdr->flags, PACKED_VERSION);
         return SHIM_E_UNSUPPORTED_FUNCTION;
     }
@@ -314,14 +392,13 @@ shim_status packed_verify(const uint8_t key[32], const void *blob, size_t len)
 
     if (!key) return SHIM_E_INVALID_PARAMETER;
     if ((st = parse(blob, len, &hdr, &parts))) return st;
-    if (crypto_aead_verify(key, hdr.nonce, parts.aad.p, parts.aad.len, parts.ct.p, parts.ct.len,
-                           parts.tag.p))
+    if (aead_open(key, hdr.flags, hdr.nonce, &parts.aad, &parts.ct, parts.tag.p, NULL))
         return explain_failure(key, &hdr);
     return SHIM_OK;
 }
 
-shim_status packed_open(const uint8_t key[32], const void *blob, size_t len,
-                        struct packed_header *hdr, uint8_t **payload, size_t *payload_len)
+shim_status packed_open_into(const uint8_t key[32], const void *blob, size_t len, struct packed_header *hdr,
+                             uint8_t *buf, size_t cap, uint8_t **payload, size_t *payload_len)
 {
     struct packed_header local, *h = hdr ? hdr : &local;
     struct packed_parts parts;
@@ -334,10 +411,10 @@ shim_status packed_open(const uint8_t key[32], const void *blob, size_t len,
     if ((st = parse(blob, len, h, &parts))) return st;
 
     /* One byte at least, so an empty payload is still a non-NULL pointer. */
-    if (!(out = malloc(parts.ct.len ? parts.ct.len : 1))) return SHIM_E_INSUFFICIENT_MEMORY;
-    if (crypto_aead_open(key, h->nonce, parts.aad.p, parts.aad.len, parts.ct.p, parts.ct.len,
-                         parts.tag.p, out)) {
-        free(out);   /* open() zeroed it */
+    if (buf && parts.ct.len && parts.ct.len <= cap) out = buf;
+    else if (!(out = malloc(parts.ct.len ? parts.ct.len : 1))) return SHIM_E_INSUFFICIENT_MEMORY;
+    if (aead_open(key, h->flags, h->nonce, &parts.aad, &parts.ct, parts.tag.p, out)) {
+        if (out != buf) free(out);   /* open() zeroed it */
         return explain_failure(key, h);
     }
     *payload = out;
@@ -345,6 +422,12 @@ shim_status packed_open(const uint8_t key[32], const void *blob, size_t len,
     TRACE("opened %s (role %u): %lu bytes of payload\n", h->package, h->role,
           (unsigned long)parts.ct.len);
     return SHIM_OK;
+}
+
+shim_status packed_open(const uint8_t key[32], const void *blob, size_t len,
+                        struct packed_header *hdr, uint8_t **payload, size_t *payload_len)
+{
+    return packed_open_into(key, blob, len, hdr, NULL, 0, payload, payload_len);
 }
 
 void packed_free_payload(uint8_t *payload, size_t len)

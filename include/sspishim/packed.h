@@ -12,7 +12,8 @@
  *   offset   size  field
  *   0        4     magic "SSPX" (53 53 50 58)
  *   4        2     version, 1
- *   6        2     header flags, 0 (none defined; a v1 reader refuses others)
+ *   6        2     header flags: 0, or PACKED_FLAG_AES_GCM (1); a reader refuses
+ *                  any other bit
  *   8        1     role: 1 client, 2 server
  *   9        1     n, 1..32
  *   10       n     package name: printable ASCII (0x20..0x7e), stored as the
@@ -26,9 +27,19 @@
  *                  the system RNG per process, then a 32-bit counter
  *                  (little-endian); readers treat it as opaque
  *   30+n     4     L, payload length, 0..PACKED_PAYLOAD_MAX
- *   34+n     L     ciphertext: AEAD_CHACHA20_POLY1305 (RFC 8439) of the
- *                  payload under the machine key and the nonce above
+ *   34+n     L     ciphertext: the payload sealed under the machine key and
+ *                  the nonce above with AEAD_CHACHA20_POLY1305 (RFC 8439),
+ *                  or with AES-256-GCM (NIST SP 800-38D) when the flags
+ *                  say PACKED_FLAG_AES_GCM
  *   34+n+L   16    tag; the AAD is every byte before the ciphertext
+ *
+ * Which AEAD seals is the sealer's choice, and every build opens both:
+ * AES-256-GCM where the CPU has AES-NI and PCLMULQDQ (it costs about two
+ * thirds of ChaCha20-Poly1305 there), ChaCha20-Poly1305 elsewhere, or the
+ * one SSPISHIM_EXPORT_CIPHER names ("aes-256-gcm", "chacha20-poly1305").
+ * Both take the same 32-byte key, 12-byte nonce and 16-byte tag, so the
+ * layout is the same.  A build from before the flag refuses a GCM blob as
+ * it refuses any unknown flag: SEC_E_UNSUPPORTED_FUNCTION.
  *
  * A blob is exactly 50 + n + L bytes: a longer one (padded) or a shorter
  * one (truncated) is refused.  A reader checks, in this order:
@@ -37,7 +48,7 @@
  *   version other than 1 ............... SEC_E_UNSUPPORTED_FUNCTION (from another
  *                                        sspishim release: this one cannot read it)
  *   header cut short ................... SEC_E_INVALID_TOKEN: truncated
- *   header flags other than 0 .......... SEC_E_UNSUPPORTED_FUNCTION
+ *   header flags other than 0 or 1 ..... SEC_E_UNSUPPORTED_FUNCTION
  *   role, n, name bytes or L invalid ... SEC_E_INVALID_TOKEN
  *   length not 50 + n + L .............. SEC_E_INVALID_TOKEN: truncated or padded
  *   tag does not verify, and the key id
@@ -65,6 +76,7 @@
 #define PACKED_KEY_ID_SIZE    8
 #define PACKED_NONCE_SIZE     12
 #define PACKED_TAG_SIZE       16
+#define PACKED_FLAG_AES_GCM   0x0001   /* sealed with AES-256-GCM, not ChaCha20-Poly1305 */
 /* Bytes around the name and payload: 34 of header, 16 of tag. */
 #define PACKED_OVERHEAD       50
 /* A context's state is a few hundred bytes; a megabyte is far beyond any
@@ -103,6 +115,13 @@ shim_status packed_seal_with_nonce(const uint8_t key[32], const uint8_t nonce[PA
                                    const char *package, uint8_t role, const void *payload,
                                    size_t len, uint8_t **blob, size_t *blob_len);
 
+/* Which AEAD seals from now on in this process: 0 (ChaCha20-Poly1305),
+ * PACKED_FLAG_AES_GCM, or PACKED_AEAD_AUTO (SSPISHIM_EXPORT_CIPHER, else
+ * the CPU).  Returns the flags seals will carry.  For tests that need the
+ * same bytes from every build, and for benchmarks comparing the two. */
+#define PACKED_AEAD_AUTO 0xffffu
+uint16_t packed_use_aead(uint16_t flags);
+
 /* Checks and opens a blob (the statuses are in the table above; a NULL
  * key or output pointer is SEC_E_INVALID_PARAMETER).  On
  * success *payload is a malloc'd copy of the payload (non-NULL even when
@@ -111,6 +130,13 @@ shim_status packed_seal_with_nonce(const uint8_t key[32], const uint8_t nonce[PA
  * failure can still report e.g. the version that was not understood. */
 shim_status packed_open(const uint8_t key[32], const void *blob, size_t len,
                         struct packed_header *hdr, uint8_t **payload, size_t *payload_len);
+
+/* packed_open into buf when the payload fits its cap bytes (then *payload
+ * is buf, which the caller wipes), else into a malloc'd copy as
+ * packed_open makes: an import saves an allocation, which under Wine costs
+ * about as much as opening a small payload. */
+shim_status packed_open_into(const uint8_t key[32], const void *blob, size_t len, struct packed_header *hdr,
+                             uint8_t *buf, size_t cap, uint8_t **payload, size_t *payload_len);
 
 /* Wipes and frees what packed_open returned; NULL is ignored. */
 void packed_free_payload(uint8_t *payload, size_t len);

@@ -17,6 +17,9 @@
 #define TESTUTIL_RNG_SEED 0x7061636b65643031ull
 #include "testutil.h"
 
+/* Every test runs once per AEAD: the flags a seal carries. */
+static uint16_t aead;
+
 #define SENTINEL ((uint8_t *)(uintptr_t)0xdeadbeef)
 
 static int contains(const uint8_t *hay, size_t n, const uint8_t *needle, size_t m)
@@ -80,7 +83,7 @@ START_TEST(test_round_trip)
     ck_assert_mem_eq(out, payload, sizeof(payload));
 
     ck_assert_uint_eq(hdr.version, 1);
-    ck_assert_uint_eq(hdr.flags, 0);
+    ck_assert_uint_eq(hdr.flags, aead);
     ck_assert_uint_eq(hdr.role, PACKED_ROLE_CLIENT);
     ck_assert_str_eq(hdr.package, "NTLM");
     ck_assert_uint_eq(hdr.package_len, 4);
@@ -381,7 +384,7 @@ END_TEST
 static shim_status expected_for_offset(size_t off)
 {
     if (off < 4) return SHIM_E_INVALID_TOKEN;              /* magic */
-    if (off < 8) return SHIM_E_UNSUPPORTED_FUNCTION;       /* version, flags */
+    if (off < 8) return SHIM_E_UNSUPPORTED_FUNCTION;       /* version, flags (but see below) */
     if (off < 10) return SHIM_E_INVALID_TOKEN;             /* role, n */
     if (off < 19) return -1;                               /* name: either */
     if (off < 27) return SHIM_E_DECRYPT_FAILURE;           /* key id */
@@ -399,6 +402,9 @@ START_TEST(test_bit_flips)
     for (size_t bit = 0; bit < 8 * len; bit++) {
         size_t off = bit / 8;
         shim_status want = expected_for_offset(off), got;
+
+        /* The flag bit that names the AEAD: the other AEAD's tag fails. */
+        if (bit == 8 * 6) want = SHIM_E_MESSAGE_ALTERED;
 
         blob[off] ^= (uint8_t)(1u << bit % 8);
         got = open_expect_nothing(key, blob, len);
@@ -475,8 +481,11 @@ START_TEST(test_version_bump)
     }
     blob[4] = 1;
     blob[5] = 0;
-    blob[6] = 1;   /* a header flag this version does not know */
-    ck_assert_int_eq(open_expect_nothing(key, blob, len), SHIM_E_UNSUPPORTED_FUNCTION);
+    for (unsigned f = 2; f < 0x10000; f <<= 1) {   /* every flag but the AEAD's */
+        blob[6] = (uint8_t)(f | aead);
+        blob[7] = (uint8_t)(f >> 8);
+        ck_assert_int_eq(open_expect_nothing(key, blob, len), SHIM_E_UNSUPPORTED_FUNCTION);
+    }
     sys_caller_free(blob);
 }
 END_TEST
@@ -502,6 +511,14 @@ END_TEST
 /* Key 00..1f, nonce a0..ab, "NTLM", server, this payload: the bytes every
  * build must produce, 32- or 64-bit, Windows or not. */
 static const char golden_payload[] = "sspishim golden payload, 39 bytes long!";
+static const char golden_hex_gcm[] =
+    "53535058 0100 0100 02 04 4e544c4d"   /* as below, flags 1: AES-256-GCM */
+    "3a7463c6b2aa11ea"
+    "a0a1a2a3a4a5a6a7a8a9aaab"
+    "27000000"
+    "956b0c4436a36bd24202e8bf631faefe00cd207cfdd62640bc3d1fa61dd20164"
+    "a1562b90c14572"                      /* ciphertext (OpenSSL agrees) */
+    "d5f6d82bab17db3678f9341363223124";   /* tag */
 static const char golden_hex[] =
     "53535058 0100 0000 02 04 4e544c4d"   /* magic, version, flags, role, n, "NTLM" */
     "3a7463c6b2aa11ea"                    /* key id */
@@ -520,7 +537,7 @@ START_TEST(test_golden)
     for (int i = 0; i < 12; i++) nonce[i] = (uint8_t)(0xa0 + i);
     ck_assert_int_eq(packed_seal_with_nonce(k, nonce, "NTLM", PACKED_ROLE_SERVER, golden_payload,
                                             sizeof(golden_payload) - 1, &blob, &len), SHIM_OK);
-    wlen = unhex(golden_hex, want, sizeof(want));
+    wlen = unhex(aead ? golden_hex_gcm : golden_hex, want, sizeof(want));
     ck_assert_uint_eq(len, wlen);
     ck_assert_mem_eq(blob, want, len);
     ck_assert_int_eq(packed_open(k, want, wlen, NULL, &out, &olen), SHIM_OK);
@@ -531,7 +548,7 @@ START_TEST(test_golden)
 END_TEST
 
 /* The fields sit where packed.h says, and the sealed part is plain RFC 8439
- * (checked with OpenSSL) over exactly the header bytes as AAD. */
+ * or SP 800-38D (checked with OpenSSL) over exactly the header bytes as AAD. */
 START_TEST(test_layout)
 {
     uint8_t payload[77], nonce[12], *blob, id[8], ct[77], tag[16];
@@ -544,7 +561,7 @@ START_TEST(test_layout)
     ck_assert_int_eq(packed_seal_with_nonce(key, nonce, "Kerberos", PACKED_ROLE_CLIENT, payload,
                                             sizeof(payload), &blob, &len), SHIM_OK);
     ck_assert_uint_eq(len, 50 + 8 + 77);
-    ck_assert_mem_eq(blob, "SSPX\x01\x00\x00\x00\x01\x08" "Kerberos", 18);
+    ck_assert_mem_eq(blob, aead ? "SSPX\x01\x00\x01\x00\x01\x08" "Kerberos" : "SSPX\x01\x00\x00\x00\x01\x08" "Kerberos", 18);
     packed_key_id(key, id);
     ck_assert_mem_eq(blob + 18, id, 8);
     ck_assert_mem_eq(blob + 26, nonce, 12);
@@ -557,7 +574,7 @@ START_TEST(test_layout)
     ck_assert_mem_eq(id, block, 8);
 
     ck_assert_ptr_nonnull(ctx);
-    ck_assert_int_eq(EVP_EncryptInit_ex(ctx, EVP_chacha20_poly1305(), NULL, key, nonce), 1);
+    ck_assert_int_eq(EVP_EncryptInit_ex(ctx, aead ? EVP_aes_256_gcm() : EVP_chacha20_poly1305(), NULL, key, nonce), 1);
     ck_assert_int_eq(EVP_EncryptUpdate(ctx, NULL, &olen, blob, 42), 1);
     ck_assert_int_eq(EVP_EncryptUpdate(ctx, ct, &olen, payload, sizeof(payload)), 1);
     ck_assert_int_eq(EVP_EncryptFinal_ex(ctx, ct, &olen), 1);
@@ -569,13 +586,17 @@ START_TEST(test_layout)
 }
 END_TEST
 
-static Suite *packed_suite(void)
+static void use_chacha(void) { aead = 0; ck_assert_uint_eq(packed_use_aead(0), 0); }
+static void use_gcm(void) { aead = PACKED_FLAG_AES_GCM; ck_assert_uint_eq(packed_use_aead(aead), aead); }
+
+static Suite *packed_suite(const char *name, void (*use)(void))
 {
-    Suite *s = suite_create("packed");
+    Suite *s = suite_create(name);
     TCase *tc;
 
     tc = tcase_create("Core");
     tcase_add_unchecked_fixture(tc, keys_setup, NULL);
+    tcase_add_checked_fixture(tc, use, NULL);
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_round_trip);
     tcase_add_test(tc, test_role_and_package);
@@ -590,12 +611,14 @@ static Suite *packed_suite(void)
 
     tc = tcase_create("Limits");
     tcase_add_unchecked_fixture(tc, keys_setup, NULL);
+    tcase_add_checked_fixture(tc, use, NULL);
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_payload_limit);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("Rejects");
     tcase_add_unchecked_fixture(tc, keys_setup, NULL);
+    tcase_add_checked_fixture(tc, use, NULL);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_truncated);
     tcase_add_test(tc, test_padded);
@@ -608,6 +631,7 @@ static Suite *packed_suite(void)
 
     tc = tcase_create("Layout");
     tcase_add_unchecked_fixture(tc, keys_setup, NULL);
+    tcase_add_checked_fixture(tc, use, NULL);
     tcase_add_test(tc, test_golden);
     tcase_add_test(tc, test_layout);
     suite_add_tcase(s, tc);
@@ -616,5 +640,7 @@ static Suite *packed_suite(void)
 
 int main(void)
 {
-    return run_suite(packed_suite());
+    int failed = run_suite(packed_suite("packed, ChaCha20-Poly1305", use_chacha));
+
+    return run_suite(packed_suite("packed, AES-256-GCM", use_gcm)) || failed;
 }
