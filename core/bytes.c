@@ -1,5 +1,6 @@
 /* sspishim — SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "sspishim/bytes.h"
@@ -243,6 +244,39 @@ int bytes_put_u16le(struct bytes_writer *w, uint16_t v)
 {
     uint8_t b[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
     return bytes_put(w, b, sizeof(b));
+}
+
+/* On a little-endian host the units' memory is already the wire form:
+ * names of a few dozen units went out one call per unit before. */
+static int host_is_le(void)
+{
+    const uint16_t one = 1;
+    return *(const uint8_t *)&one == 1;
+}
+
+int bytes_put_u16le_array(struct bytes_writer *w, const uint16_t *v, size_t n)
+{
+    if (n > SIZE_MAX / 2 || room(w, 2 * n))
+        return -1;
+    if (host_is_le()) {
+        if (n) memcpy(w->buf + w->len, v, 2 * n);
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            w->buf[w->len + 2 * i] = (uint8_t)v[i];
+            w->buf[w->len + 2 * i + 1] = (uint8_t)(v[i] >> 8);
+        }
+    }
+    w->len += 2 * n;
+    return 0;
+}
+
+void bytes_load_u16le_array(const uint8_t *in, uint16_t *out, size_t n)
+{
+    if (host_is_le()) {
+        if (n) memcpy(out, in, 2 * n);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) out[i] = (uint16_t)(in[2 * i] | in[2 * i + 1] << 8);
 }
 
 int bytes_put_u32le(struct bytes_writer *w, uint32_t v)

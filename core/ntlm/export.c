@@ -88,7 +88,7 @@ static void get_dir(struct bytes_reader *r, struct ntlm_seal_dir *d)
 static void put_name(struct bytes_writer *w, const struct ntlm_name *n)
 {
     bytes_put_u16le(w, (uint16_t)n->len);
-    for (size_t i = 0; i < n->len; i++) bytes_put_u16le(w, n->s[i]);
+    bytes_put_u16le_array(w, n->s, n->len);
 }
 
 static int get_name(struct bytes_reader *r, struct ntlm_name *n)

@@ -140,7 +140,6 @@ int ntlm_name_from_utf8(struct ntlm_name *n, struct bytes_span in)
 
 int ntlm_name_from_wire(struct ntlm_name *n, struct bytes_span in, bool unicode)
 {
-    struct bytes_reader r;
     shim_wchar *buf;
     size_t len;
 
@@ -153,15 +152,15 @@ int ntlm_name_from_wire(struct ntlm_name *n, struct bytes_span in, bool unicode)
         return NTLM_TEXT_INVALID;
     if (!(buf = alloc_units(len)))
         return NTLM_TEXT_NO_MEMORY;
-    bytes_reader_init(&r, in.p, in.len);
-    for (size_t i = 0; i < len; i++)
-        buf[i] = bytes_get_u16le(&r);
+    bytes_load_u16le_array(in.p, buf, len);
     name_adopt(n, buf, len);
     return NTLM_TEXT_OK;
 }
 
 int ntlm_name_to_wire(struct bytes_writer *w, const shim_wchar *s, size_t len, bool unicode)
 {
+    if (unicode)
+        return bytes_put_u16le_array(w, s, len);
     for (size_t i = 0; i < len; i++) {
         if (unicode)
             bytes_put_u16le(w, s[i]);

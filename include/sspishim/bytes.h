@@ -82,6 +82,10 @@ struct bytes_span bytes_writer_span(const struct bytes_writer *w);
 
 int bytes_put_u8(struct bytes_writer *w, uint8_t v);
 int bytes_put_u16le(struct bytes_writer *w, uint16_t v);
+/* n 16-bit units, each little-endian (UTF-16LE text), in one step. */
+int bytes_put_u16le_array(struct bytes_writer *w, const uint16_t *v, size_t n);
+/* The reverse, from 2 n bytes already bounds-checked (a span). */
+void bytes_load_u16le_array(const uint8_t *in, uint16_t *out, size_t n);
 int bytes_put_u32le(struct bytes_writer *w, uint32_t v);
 int bytes_put_u64le(struct bytes_writer *w, uint64_t v);
 int bytes_put_u16be(struct bytes_writer *w, uint16_t v);

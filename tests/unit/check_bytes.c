@@ -38,6 +38,31 @@ START_TEST(reader_integers)
 }
 END_TEST
 
+/* UTF-16LE arrays: little-endian bytes whatever the host, a full writer
+ * refuses the lot, and loading gives the units back. */
+START_TEST(u16le_arrays)
+{
+    static const uint16_t units[3] = { 0x0041, 0x20ac, 0xd83d };
+    uint8_t buf[8], small[5];
+    uint16_t back[3];
+    struct bytes_writer w;
+
+    bytes_writer_init(&w, buf, sizeof(buf));
+    ck_assert_int_eq(bytes_put_u8(&w, 0x99), 0);
+    ck_assert_int_eq(bytes_put_u16le_array(&w, units, 3), 0);
+    ck_assert_int_eq(bytes_put_u16le_array(&w, units, 0), 0);
+    ck_assert_uint_eq(w.len, 7);
+    ck_assert_mem_eq(buf, "\x99\x41\x00\xac\x20\x3d\xd8", 7);
+    bytes_load_u16le_array(buf + 1, back, 3);
+    ck_assert_mem_eq(back, units, sizeof(units));
+
+    bytes_writer_init(&w, small, sizeof(small));
+    ck_assert_int_eq(bytes_put_u16le_array(&w, units, 3), -1);
+    ck_assert_int_eq(w.failed, 1);
+    ck_assert_uint_eq(w.len, 0);
+}
+END_TEST
+
 START_TEST(reader_bytes_and_views)
 {
     struct bytes_reader r, sub;
@@ -443,6 +468,7 @@ int main(void)
     suite_add_tcase(s, rd);
     TCase *wr = tcase_create("Writer");
     tcase_add_test(wr, writer_fixed);
+    tcase_add_test(wr, u16le_arrays);
     tcase_add_test(wr, writer_fixed_overflow_writes_nothing);
     tcase_add_test(wr, writer_heap_growth);
     tcase_add_test(wr, writer_reserve_patch);

@@ -162,7 +162,8 @@ int main(int argc, char **argv)
         free(blob);
         return 1;
     }
-    printf("%-13ssspishim packed context, version %u, flags %#x\n", "format", h.version, h.flags);
+    printf("%-13ssspishim packed context, version %u, flags %#x (%s)\n", "format", h.version, h.flags,
+           h.flags & PACKED_FLAG_AES_GCM ? "AES-256-GCM" : "ChaCha20-Poly1305");
     if (h.package_len) printf("%-13s%s\n", "package", h.package);
     if (h.role) printf("%-13s%s\n", "role", role_name(h.role));
     if (st == SHIM_OK) {
