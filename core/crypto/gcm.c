@@ -94,7 +94,7 @@ static struct crypto_gf128 ghash_update(const struct crypto_gcm *g, struct crypt
         m = gf_load(block);
         x.lo ^= m.lo;
         x.hi ^= m.hi;
-        x = gf_mul(x, g->h[0]);
+        x = gf_mul(x, g->hpow[15]);
         p += n;
         len -= n;
     }
@@ -181,8 +181,9 @@ void crypto_gcm_init(struct crypto_gcm *g, const uint8_t key[32])
 
     crypto_aes_init(&g->aes, key, 32);
     crypto_aes_encrypt(&g->aes, zero, h);
-    g->h[0] = gf_load(h);
-    for (int i = 1; i < 4; i++) g->h[i] = gf_mul(g->h[i - 1], g->h[0]);
+    memset(g->hpow, 0, sizeof(g->hpow));
+    g->hpow[15] = gf_load(h);
+    for (int i = 14; i >= 0; i--) g->hpow[i] = gf_mul(g->hpow[i + 1], g->hpow[15]);
     crypto_wipe(h, sizeof(h));
 }
 

@@ -36,7 +36,11 @@ struct crypto_gf128 {
 /* The expanded key.  Wipe it with crypto_wipe when done. */
 struct crypto_gcm {
     struct crypto_aes aes;
-    struct crypto_gf128 h[4];   /* H = AES_K(0^128), H^2, H^3, H^4 */
+    /* Powers of H = AES_K(0^128), highest first: hpow[i] = H^(16 - i), so
+     * hpow[15] is H and a run of n aggregated blocks takes hpow[16 - n..15]
+     * in order; then 15 zeros, so that a run of sixteen starting anywhere
+     * in the first sixteen can be read whole. */
+    struct crypto_gf128 hpow[31];
 };
 
 void crypto_gcm_init(struct crypto_gcm *g, const uint8_t key[32]);
