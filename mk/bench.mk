@@ -10,7 +10,7 @@
 BENCH_SSPI_SRCS   := $(sort $(wildcard bench/sspi/*.c))
 # The raw-limit and envelope loops run the core's own primitives inside the
 # Windows program.
-BENCH_CRYPTO      := md5 hmac_md5 rc4 wipe aead chacha20 poly1305
+BENCH_CRYPTO      := md5 hmac_md5 rc4 wipe aead chacha20 poly1305 gcm gcm_ni aes aes_ni
 BENCH_HEADERS     := $(wildcard bench/*.h bench/*/*.h)
 BENCH_PROGS       := $(foreach a,$(ARCHES),$(B)/$(a)/bench/sspi_bench.exe) $(B)/native/bench/gss_bench \
                      $(B)/native/bench/core_bench

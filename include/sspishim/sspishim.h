@@ -23,6 +23,7 @@ extern "C" {
 #define SSPISHIM_ENV_ACCOUNTS     "NTLM_USER_FILE"        /* the NTLM accounts file */
 #define SSPISHIM_ENV_MACHINE_KEY  "SSPISHIM_MACHINE_KEY"  /* the key file that seals packed contexts */
 #define SSPISHIM_ENV_HOST         "SSPISHIM_HOST"         /* Wine's builtin secur32 to delegate to */
+#define SSPISHIM_ENV_EXPORT_CIPHER "SSPISHIM_EXPORT_CIPHER" /* aes-256-gcm, chacha20-poly1305: what seals exports */
 #define SSPISHIM_ENV_NTLM_NO_ESS  "SSPISHIM_NTLM_NO_ESS"  /* client, server, both: NTLM without ESS (testing) */
 
 /* Live-object counters: what a test or a leak check wants to see return to
