@@ -145,19 +145,6 @@ TARGET void gcm_ni_ctr(const struct crypto_gcm *g, const uint8_t nonce[12], uint
 
     memcpy(nb, nonce, 12);
     base = load(nb);
-    /* Eight blocks in flight: AESENC takes several cycles to finish but
-     * starts up to two a cycle, so eight independent chains keep it full. */
-    for (; len >= 128; in += 128, out += 128, len -= 128, ctr += 8) {
-        __m128i k = load(rk), b[8];
-        _Pragma("GCC unroll 8") for (int i = 0; i < 8; i++) b[i] = _mm_xor_si128(counter(base, ctr + (uint32_t)i), k);
-        for (int r = 1; r < rounds; r++) {
-            k = load(rk + 16 * r);
-            _Pragma("GCC unroll 8") for (int i = 0; i < 8; i++) b[i] = _mm_aesenc_si128(b[i], k);
-        }
-        k = load(rk + 16 * rounds);
-        _Pragma("GCC unroll 8") for (int i = 0; i < 8; i++)
-            store(out + 16 * i, _mm_xor_si128(load(in + 16 * i), _mm_aesenclast_si128(b[i], k)));
-    }
     for (; len >= 64; in += 64, out += 64, len -= 64, ctr += 4) {
         __m128i k = load(rk), b[4];
         _Pragma("GCC unroll 4") for (int i = 0; i < 4; i++) b[i] = _mm_xor_si128(counter(base, ctr + (uint32_t)i), k);
