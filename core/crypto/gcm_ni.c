@@ -145,17 +145,6 @@ TARGET void gcm_ni_ctr(const struct crypto_gcm *g, const uint8_t nonce[12], uint
 
     memcpy(nb, nonce, 12);
     base = load(nb);
-    for (; len >= 64; in += 64, out += 64, len -= 64, ctr += 4) {
-        __m128i k = load(rk), b[4];
-        _Pragma("GCC unroll 4") for (int i = 0; i < 4; i++) b[i] = _mm_xor_si128(counter(base, ctr + (uint32_t)i), k);
-        for (int r = 1; r < rounds; r++) {
-            k = load(rk + 16 * r);
-            _Pragma("GCC unroll 4") for (int i = 0; i < 4; i++) b[i] = _mm_aesenc_si128(b[i], k);
-        }
-        k = load(rk + 16 * rounds);
-        _Pragma("GCC unroll 4") for (int i = 0; i < 4; i++)
-            store(out + 16 * i, _mm_xor_si128(load(in + 16 * i), _mm_aesenclast_si128(b[i], k)));
-    }
     while (len) {
         size_t n = len < 16 ? len : 16;
         __m128i b = _mm_xor_si128(counter(base, ctr++), load(rk));

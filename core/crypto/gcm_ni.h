@@ -11,7 +11,9 @@
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #define GCM_NI 1
-/* out = in ^ AES_K(nonce || ctr), AES_K(nonce || ctr + 1), ... */
+/* out = in ^ AES_K(nonce || ctr), AES_K(nonce || ctr + 1), ..., a block at
+ * a time: it serves the tag's block and the last part of a message shorter
+ * than a 64-byte group (gcm_ni_seal and gcm_ni_open run the groups). */
 void gcm_ni_ctr(const struct crypto_gcm *g, const uint8_t nonce[12], uint32_t ctr,
                 const uint8_t *in, uint8_t *out, size_t len);
 /* GHASH_H(aad, zero pad, ct, zero pad, bit lengths) as bytes. */

@@ -161,12 +161,8 @@ int ntlm_name_to_wire(struct bytes_writer *w, const shim_wchar *s, size_t len, b
 {
     if (unicode)
         return bytes_put_u16le_array(w, s, len);
-    for (size_t i = 0; i < len; i++) {
-        if (unicode)
-            bytes_put_u16le(w, s[i]);
-        else
-            bytes_put_u8(w, s[i] < 0x100 ? (uint8_t)s[i] : '?');
-    }
+    for (size_t i = 0; i < len; i++)
+        bytes_put_u8(w, s[i] < 0x100 ? (uint8_t)s[i] : '?');
     return w->failed ? -1 : 0;
 }
 
